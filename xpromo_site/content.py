@@ -1,0 +1,262 @@
+"""content/campaigns/*.md and content/pages/*.md → Campaigns and Pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import Collector, Location, XpromoError
+from .markdown import render_markdown
+from .models import CAMPAIGN_TYPES, Campaign, Cta, Event, Offer, Page, Referral
+from .schema import (
+    INVALID,
+    SLUG_RE,
+    Anything,
+    Boolean,
+    Checker,
+    Date,
+    DateTime,
+    Field,
+    ListOf,
+    OneOf,
+    Struct,
+    Text,
+    TimeZone,
+    Token,
+    Url,
+    is_valid,
+    slug,
+    suggest_slug,
+)
+from .yamlsource import Node, load_yaml, split_front_matter
+
+CAMPAIGNS_DIR = "content/campaigns"
+PAGES_DIR = "content/pages"
+RESERVED_SLUGS = frozenset({"partners", "static", "assets", "404", "index", "sitemap", "robots"})
+EVENT_TYPES = ("webinar", "event")
+OFFER_TYPES = ("bundle", "offer")
+
+
+def _check_event(values: dict[str, Any], node: Node, checker: Checker) -> None:
+    start, end = values.get("start"), values.get("end")
+    end_node = node.get("end")
+    if start not in (None, INVALID) and end not in (None, INVALID) and end <= start \
+            and end_node is not None:
+        checker.error(end_node.location, f"'event.end' ({end:%Y-%m-%d %H:%M}) is not after "
+                      f"'event.start' ({start:%Y-%m-%d %H:%M})",
+                      "the end must come after the start; check the date and the hour")
+
+
+EVENT = Struct({
+    "start": Field(DateTime(), required=True, doc="when it starts, local time"),
+    "end": Field(DateTime(), doc="when it ends, local time"),
+    "timezone": Field(TimeZone(), required=True, doc="IANA time zone of start and end"),
+    "venue": Field(Text(max_length=200), default="Online"),
+}, "event", after=_check_event)
+
+OFFER = Struct({
+    "price": Field(Text(max_length=100), required=True),
+    "was": Field(Text(max_length=100)),
+    "includes": Field(ListOf(Text(max_length=200)), default=[]),
+    "code": Field(Text(max_length=100)),
+    "terms": Field(Text(max_length=1000)),
+}, "offer")
+
+REFERRAL = Struct({
+    "reward": Field(Text(max_length=300), required=True),
+    "terms": Field(Text(max_length=1000)),
+}, "referral")
+
+CTA = Struct({
+    "label": Field(Text(max_length=60), required=True, doc="the button text"),
+    "url": Field(Url(), required=True, doc="where the button goes; tracked"),
+}, "cta")
+
+CAMPAIGN = Struct({
+    "title": Field(Text(max_length=200), required=True),
+    "type": Field(OneOf(CAMPAIGN_TYPES), required=True),
+    "partners": Field(ListOf(slug(), min_items=2, unique=True), required=True),
+    "summary": Field(Text(max_length=500)),
+    "starts": Field(Date()),
+    "ends": Field(Date()),
+    "cta": Field(CTA, required=True),
+    "channels": Field(ListOf(Token(), min_items=1, unique=True), default=["web"]),
+    "draft": Field(Boolean(), default=False),
+    "event": Field(EVENT),
+    "offer": Field(OFFER),
+    "referral": Field(REFERRAL),
+    "extra": Field(Anything(), default={}),
+}, "campaign front matter")
+
+PAGE = Struct({
+    "title": Field(Text(max_length=200), required=True),
+    "description": Field(Text(max_length=500)),
+    "draft": Field(Boolean(), default=False),
+    "extra": Field(Anything(), default={}),
+}, "page front matter")
+
+TYPE_BLOCKS = {"event": EVENT_TYPES, "offer": OFFER_TYPES, "referral": ("referral",)}
+
+
+def _markdown_files(root: Path, folder: str, collector: Collector) -> list[tuple[str, Path]]:
+    directory = root / folder
+    if not directory.is_dir():
+        return []
+    files = []
+    for path in sorted(directory.iterdir()):
+        if path.name.startswith((".", "_")) or not path.is_file():
+            continue
+        rel = f"{folder}/{path.name}"
+        if path.suffix != ".md":
+            if path.suffix.lower() in (".markdown", ".mdown", ".txt"):
+                collector.error(Location(rel), f"'{path.name}' is not read: "
+                                "campaign and page files end in .md",
+                                f"rename it to {path.stem}.md")
+            continue
+        files.append((rel, path))
+    return files
+
+
+def _slug_of(rel: str, path: Path, collector: Collector) -> str | None:
+    stem = path.stem
+    if not re.fullmatch(SLUG_RE, stem):
+        collector.error(Location(rel), f"file name '{path.name}' is not a lowercase slug; "
+                        "it becomes the page's URL", f"rename it to {suggest_slug(stem)}.md")
+        return None
+    if stem in RESERVED_SLUGS:
+        collector.error(Location(rel), f"'{stem}' is reserved for xpromo's own pages",
+                        "rename the file")
+        return None
+    return stem
+
+
+def _read(rel: str, path: Path, spec: Struct, root: Path,
+          collector: Collector) -> tuple[dict[str, Any], Node, str, int] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        collector.error(Location(rel), f"the file is not UTF-8 text ({error.reason} at byte "
+                        f"{error.start})", "save it with UTF-8 encoding")
+        return None
+    try:
+        front = split_front_matter(text, rel)
+        tree = load_yaml(front.yaml_text, rel, front.yaml_line_offset)
+    except XpromoError as error:
+        collector.diagnostics.extend(error.diagnostics)
+        return None
+    if tree.kind == "null":
+        collector.error(Location(rel, 2, 1), "the front matter is empty",
+                        "add the fields between the '---' lines (at least title)")
+        return None
+    values = spec.check(tree, "", Checker(collector, root))
+    if values is INVALID:
+        return None
+    return values, tree, front.body, front.body_line_offset
+
+
+def load_campaigns(root: Path, known_partners: set[str],
+                   collector: Collector) -> tuple[Campaign, ...]:
+    """Read every campaign file; problems go to collector, valid campaigns are returned."""
+    checker = Checker(collector, root)
+    campaigns = []
+    for rel, path in _markdown_files(root, CAMPAIGNS_DIR, collector):
+        slug_ = _slug_of(rel, path, collector)
+        read = _read(rel, path, CAMPAIGN, root, collector)
+        if read is None:
+            continue
+        values, tree, body_text, body_offset = read
+        _cross_check(values, tree, known_partners, checker)
+        body = render_markdown(body_text, rel, body_offset)
+        if slug_ is None or not is_valid(values):
+            continue
+        campaigns.append(_campaign(slug_, rel, values, tree, body))
+    return tuple(campaigns)
+
+
+def _cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: Checker) -> None:
+    from .partners import check_known_partner
+
+    partners_node = tree.get("partners")
+    if known and partners_node is not None and partners_node.kind == "list":
+        for value, node in zip(values["partners"] or [], partners_node.value, strict=False):
+            if value is not INVALID and not check_known_partner(value, node.location, known,
+                                                                checker):
+                values["partners"] = INVALID
+    starts, ends = values["starts"], values["ends"]
+    ends_node = tree.get("ends")
+    if starts not in (None, INVALID) and ends not in (None, INVALID) and ends < starts \
+            and ends_node is not None:
+        checker.error(ends_node.location, f"'ends' ({ends}) is before 'starts' ({starts})",
+                      "a campaign ends on or after the day it starts")
+        values["ends"] = INVALID
+    kind = values["type"]
+    type_node = tree.get("type")
+    for block, types in TYPE_BLOCKS.items():
+        block_node = tree.get(block)
+        if kind in types and values[block] is None and type_node is not None \
+                and block_node is None:
+            checker.error(type_node.location, f"a {kind} campaign needs an '{block}:' block",
+                          _BLOCK_HINTS[block])
+            values[block] = INVALID
+        elif kind is not INVALID and kind not in types and block_node is not None:
+            checker.error(tree.key_locations[block],
+                          f"'{block}:' is for {' and '.join(types)} campaigns, not {kind}",
+                          f"remove it, or change 'type' to {types[0]}")
+
+
+_BLOCK_HINTS = {
+    "event": "add event: {start: \"2026-12-10 17:00\", timezone: Europe/Berlin}",
+    "offer": "add offer: {price: \"$99 a month\"}",
+    "referral": "add referral: {reward: \"Your first month free\"}",
+}
+
+
+def _campaign(slug_: str, rel: str, values: dict[str, Any], tree: Node, body: Any) -> Campaign:
+    cta_node = tree.get("cta")
+    url_node = cta_node.get("url") if cta_node is not None else None
+    event = values["event"]
+    offer = values["offer"]
+    referral = values["referral"]
+    return Campaign(
+        slug=slug_,
+        title=values["title"],
+        type=values["type"],
+        partners=tuple(values["partners"]),
+        summary=values["summary"],
+        starts=values["starts"],
+        ends=values["ends"],
+        cta=Cta(values["cta"]["label"], values["cta"]["url"],
+                url_node.location if url_node else Location(rel)),
+        channels=tuple(values["channels"]),
+        draft=values["draft"],
+        event=Event(event["start"], event["timezone"], event["end"], event["venue"])
+        if event else None,
+        offer=Offer(offer["price"], offer["was"], tuple(offer["includes"] or ()), offer["code"],
+                    offer["terms"]) if offer else None,
+        referral=Referral(referral["reward"], referral["terms"]) if referral else None,
+        extra=values["extra"] or {},
+        body=body,
+        source=rel,
+    )
+
+
+def load_pages(root: Path, collector: Collector) -> tuple[Page, ...]:
+    """Read every plain page; problems go to collector, valid pages are returned."""
+    pages = []
+    for rel, path in _markdown_files(root, PAGES_DIR, collector):
+        slug_ = _slug_of(rel, path, collector)
+        read = _read(rel, path, PAGE, root, collector)
+        if read is None or slug_ is None or not is_valid(read[0]):
+            continue
+        values, _tree, body_text, body_offset = read
+        pages.append(Page(
+            slug=slug_,
+            title=values["title"],
+            description=values["description"],
+            draft=values["draft"],
+            extra=values["extra"] or {},
+            body=render_markdown(body_text, rel, body_offset),
+            source=rel,
+        ))
+    return tuple(pages)

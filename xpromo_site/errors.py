@@ -1,0 +1,95 @@
+"""Locations, diagnostics and the one error type every module raises for bad input.
+
+Exception tree::
+
+    XpromoError                 bad input: carries one or more located Diagnostics
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in a source file: path relative to the site root, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+    def under(self, folder: str) -> Location:
+        """Return this location with its path prefixed by folder (for display)."""
+        if not folder or folder == ".":
+            return self
+        return Location(f"{folder.rstrip('/')}/{self.path}", self.line, self.col)
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem in the input: where, what, and how to fix it."""
+
+    location: Location
+    message: str
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+
+    def format(self, folder: str = "") -> str:
+        """Return `path:line:col: error: message` plus an indented `hint:` line.
+
+        folder, when given, is put before the path (the site folder as the user named it).
+        """
+        text = f"{self.location.under(folder)}: {self.severity.value}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class XpromoError(Exception):
+    """Bad input: one or more located diagnostics, sorted by place."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = tuple(sort_diagnostics(diagnostics))
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Return the diagnostics in file order, without exact duplicates."""
+    unique = dict.fromkeys(diagnostics)
+    return sorted(unique, key=lambda d: (d.location, d.message))
+
+
+class Collector:
+    """Gathers diagnostics across a phase so one run reports every problem it can find."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(self, location: Location, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(location, message, hint))
+
+    def warning(self, location: Location, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(location, message, hint, Severity.WARNING))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    def raise_if_errors(self) -> None:
+        """Raise XpromoError holding every error collected so far."""
+        if self.errors:
+            raise XpromoError(self.errors)

@@ -1,0 +1,138 @@
+"""The immutable data every later phase works on: program, partners, campaigns, pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Location
+
+CAMPAIGN_TYPES = ("webinar", "event", "bundle", "referral", "content", "offer")
+
+
+@dataclass(frozen=True, slots=True)
+class Colors:
+    primary: str
+    on_primary: str
+    text: str
+    background: str
+    accent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerTracking:
+    source: str
+    referral_param: str | None = None
+    codes: tuple[tuple[str, str], ...] = ()
+
+    def code_for(self, referrer_id: str) -> str:
+        """Return the code this partner gives the referrer (default: the referrer's id)."""
+        return dict(self.codes).get(referrer_id, referrer_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: str
+    name: str
+    website: str
+    logo: str
+    colors: Colors
+    tracking: PartnerTracking
+    logo_on_dark: str | None = None
+    tagline: str | None = None
+    legal: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    location: Location = field(default_factory=lambda: Location("partners.yaml"))
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    name: str
+    base_url: str  # always ends with "/"
+    owner: str
+    medium: str = "referral"
+    description: str | None = None
+    language: str = "en"
+    theme: str = "default"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Cta:
+    label: str
+    url: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    start: dt.datetime
+    timezone: str
+    end: dt.datetime | None = None
+    venue: str = "Online"
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    price: str
+    was: str | None = None
+    includes: tuple[str, ...] = ()
+    code: str | None = None
+    terms: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    reward: str
+    terms: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BodyLink:
+    """An absolute http(s) link in Markdown copy; rendered HTML holds a placeholder for it."""
+
+    url: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """Markdown rendered once: HTML with `LINK_MARK<n>LINK_MARK` where links[n] belongs."""
+
+    html: str
+    links: tuple[BodyLink, ...] = ()
+
+
+LINK_MARK = "\x00"  # markdown-it turns NUL in the input into U+FFFD, so only we can write it
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    slug: str
+    title: str
+    type: str
+    partners: tuple[str, ...]
+    cta: Cta
+    body: Body
+    source: str
+    summary: str | None = None
+    starts: dt.date | None = None
+    ends: dt.date | None = None
+    channels: tuple[str, ...] = ("web",)
+    draft: bool = False
+    event: Event | None = None
+    offer: Offer | None = None
+    referral: Referral | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    slug: str
+    title: str
+    body: Body
+    source: str
+    description: str | None = None
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,322 @@
+"""Site → output files (pages, hubs, manifests, sitemap, static files), with no disk I/O."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from zoneinfo import ZoneInfo
+
+from markupsafe import Markup, escape
+
+from .colors import is_dark
+from .links import TrackedLink
+from .models import LINK_MARK, Body, Campaign, Partner
+from .site import Published, Site, Variant
+from .themes import Theme, render_template
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LINKS_COLUMNS = ("campaign", "partner", "channel", "placement", "destination", "url")
+_MARK_RE = re.compile(f"{LINK_MARK}(\\d+){LINK_MARK}")
+
+
+@dataclass(frozen=True, slots=True)
+class OutputFile:
+    path: str  # relative to the output folder, "/"-separated
+    data: bytes
+
+
+def format_date(day: dt.date) -> str:
+    """Return '1 December 2026' in any locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _format_time(moment: dt.datetime) -> str:
+    return f"{moment:%H:%M}"
+
+
+def hashed_name(path: str, data: bytes) -> str:
+    """Return path with a short content hash before its suffix: a/b.css → a/b.1a2b3c4d.css."""
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    pure = PurePosixPath(path)
+    return str(pure.with_name(f"{pure.stem}.{digest}{pure.suffix}"))
+
+
+def brand_css(partners: Iterable[Partner]) -> str:
+    """Return one rule per partner setting its colours as custom properties."""
+    rules = []
+    for p in partners:
+        c = p.colors
+        rules.append(
+            f".brand-{p.id}{{--brand-primary:{c.primary};--brand-on-primary:{c.on_primary};"
+            f"--brand-text:{c.text};--brand-background:{c.background};"
+            f"--brand-accent:{c.accent or c.primary}}}")
+    return "\n".join(rules) + "\n"
+
+
+class _Renderer:
+    def __init__(self, site: Site, theme: Theme, assets: Mapping[str, bytes]) -> None:
+        self.site = site
+        self.theme = theme
+        self.files: dict[str, bytes] = {}
+        self.asset_paths = {src: hashed_name(src, data) for src, data in assets.items()}
+        for src, out in self.asset_paths.items():
+            self.files[out] = assets[src]
+        css = theme.static.get("xpromo.css", b"") + b"\n" + brand_css(site.partners).encode()
+        self.stylesheet = hashed_name("static/xpromo.css", css)
+        self.files[self.stylesheet] = css
+        for name, data in theme.static.items():
+            if name != "xpromo.css":
+                self.files[f"static/{name}"] = data
+        self.partners = {p.id: self._partner(p) for p in site.partners}
+        self.program = {
+            "name": site.program.name,
+            "description": site.program.description,
+            "language": site.program.language,
+            "base_url": site.program.base_url,
+            "owner": self.partners[site.owner.id],
+            "extra": site.program.extra,
+        }
+        self.nav_pages = [{"title": p.title, "path": f"{p.slug}/"} for p in site.pages]
+        self.campaigns = {item.campaign.slug: self._campaign(item) for item in site.published}
+
+    # views handed to templates --------------------------------------------------------
+    def _partner(self, partner: Partner) -> dict[str, Any]:
+        dark = is_dark(partner.colors.primary)
+        logo = self.asset_paths[partner.logo]
+        on_dark = self.asset_paths[partner.logo_on_dark] if partner.logo_on_dark else None
+        colors = partner.colors
+        return {
+            "id": partner.id,
+            "name": partner.name,
+            "website": partner.website,
+            "tagline": partner.tagline,
+            "legal": partner.legal,
+            "logo": logo,
+            "logo_on_dark": on_dark,
+            "logo_for_primary": on_dark if dark and on_dark else logo,
+            "primary_is_dark": dark,
+            "colors": {
+                "primary": colors.primary, "on_primary": colors.on_primary,
+                "text": colors.text, "background": colors.background,
+                "accent": colors.accent or colors.primary,
+            },
+            "hub_path": f"partners/{partner.id}/",
+            "extra": partner.extra,
+        }
+
+    def _campaign(self, item: Published) -> dict[str, Any]:
+        campaign = item.campaign
+        return {
+            "slug": campaign.slug,
+            "title": campaign.title,
+            "type": campaign.type,
+            "summary": campaign.summary,
+            "status": item.status.value,
+            "starts": campaign.starts,
+            "ends": campaign.ends,
+            "path": item.canonical.path,
+            "partners": [self.partners[p.id] for p in item.partners],
+            "channels": list(campaign.channels),
+            "event": _event(campaign),
+            "offer": campaign.offer,
+            "referral": campaign.referral,
+            "extra": campaign.extra,
+        }
+
+    def _common(self, page_path: str, brand: Partner,
+                legal: Iterable[Partner]) -> dict[str, Any]:
+        depth = page_path.count("/")
+        return {
+            "program": self.program,
+            "root": "../" * depth,
+            "page_path": page_path,
+            "canonical_url": self.site.program.base_url + page_path,
+            "brand": self.partners[brand.id],
+            "legal_partners": [self.partners[p.id] for p in legal],
+            "nav_pages": self.nav_pages,
+            "stylesheet": self.stylesheet,
+            "today": self.site.today,
+        }
+
+    def page(self, path: str, template: str, context: dict[str, Any]) -> None:
+        html = render_template(self.theme, template, context)
+        self.files[path + "index.html" if path.endswith("/") or not path else path] = (
+            html.encode("utf-8"))
+
+    # pages ----------------------------------------------------------------------------
+    def home(self) -> None:
+        site = self.site
+        context = self._common("", site.owner, [site.owner])
+        context["live"] = [self.campaigns[i.campaign.slug] for i in site.live]
+        context["ended"] = [self.campaigns[i.campaign.slug] for i in site.ended]
+        self.page("", "home.html", context)
+
+    def campaign_pages(self, item: Published) -> None:
+        for variant in (item.canonical, *item.variants):
+            context = self._common(variant.path, variant.lead, item.partners)
+            context["canonical_url"] = self.site.program.base_url + item.canonical.path
+            context.update(self._variant_context(item, variant))
+            self.page(variant.path, "campaign.html", context)
+
+    def _variant_context(self, item: Published, variant: Variant) -> dict[str, Any]:
+        lead = variant.lead
+        cta = None
+        if variant.cta is not None:
+            cta = {"label": item.campaign.cta.label, "url": variant.cta.url}
+        return {
+            "campaign": self.campaigns[item.campaign.slug],
+            "lead": self.partners[lead.id],
+            "co_partners": [self.partners[p.id] for p in item.partners if p.id != lead.id],
+            "variant": None if variant.canonical else self.partners[lead.id],
+            "variants": [{"partner": self.partners[v.lead.id], "path": v.path}
+                         for v in item.variants],
+            "body_html": fill_links(item.campaign.body, [link.url for link in
+                                                         variant.body_links]),
+            "cta": cta,
+            "referral_code": _referral_code(item, variant, self.site),
+        }
+
+    def hub(self, partner: Partner) -> None:
+        entries = []
+        for item in self.site.published:
+            if partner not in item.partners:
+                continue
+            variant = next(v for v in item.variants if v.lead.id == partner.id)
+            entries.append({
+                "campaign": self.campaigns[item.campaign.slug],
+                "variant_path": variant.path,
+                "share_links": [{"channel": link.channel, "url": link.url}
+                                for link in item.share_links[partner.id]],
+            })
+        context = self._common(f"partners/{partner.id}/", partner, [partner])
+        context.update({"partner": self.partners[partner.id], "entries": entries})
+        self.page(f"partners/{partner.id}/", "hub.html", context)
+
+    def plain_pages(self) -> None:
+        for page in self.site.pages:
+            path = f"{page.slug}/"
+            context = self._common(path, self.site.owner, [self.site.owner])
+            context["page"] = {"title": page.title, "description": page.description,
+                               "body_html": fill_links(page.body,
+                                                       [link.url for link in page.body.links]),
+                               "path": path, "extra": page.extra}
+            self.page(path, "page.html", context)
+
+    def not_found(self) -> None:
+        context = self._common("", self.site.owner, [self.site.owner])
+        context["canonical_url"] = self.site.program.base_url + "404.html"
+        self.page("404.html", "404.html", context)
+
+    # machine-readable files -------------------------------------------------------------
+    def manifests(self) -> None:
+        site = self.site
+        self.files["links.csv"] = links_csv(site.links()).encode("utf-8")
+        urls = [site.program.base_url]
+        urls += [site.program.base_url + item.canonical.path for item in site.live]
+        urls += [site.program.base_url + f"{page.slug}/" for page in site.pages]
+        self.files["sitemap.xml"] = sitemap_xml(urls).encode("utf-8")
+        self.files["robots.txt"] = (
+            f"User-agent: *\nAllow: /\n\nSitemap: {site.program.base_url}sitemap.xml\n"
+        ).encode()
+        self.files["_headers"] = HEADERS.encode()
+
+
+HEADERS = """\
+/*
+  Content-Security-Policy: default-src 'none'; img-src 'self'; style-src 'self'; \
+base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+  Referrer-Policy: strict-origin-when-cross-origin
+  X-Content-Type-Options: nosniff
+  Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()
+/static/*
+  Cache-Control: public, max-age=31536000, immutable
+/assets/*
+  Cache-Control: public, max-age=31536000, immutable
+"""
+
+
+def _event(campaign: Campaign) -> dict[str, Any] | None:
+    event = campaign.event
+    if event is None:
+        return None
+    zone = ZoneInfo(event.timezone)
+    start = event.start.replace(tzinfo=zone)
+    end = event.end.replace(tzinfo=zone) if event.end else None
+    start_label = (f"{WEEKDAYS[start.weekday()]} {format_date(start.date())}, "
+                   f"{_format_time(start)}")
+    end_label = None
+    if end is not None:
+        end_label = (_format_time(end) if end.date() == start.date()
+                     else f"{WEEKDAYS[end.weekday()]} {format_date(end.date())}, "
+                          f"{_format_time(end)}")
+    offset = start.strftime("%z")
+    return {
+        "start": start,
+        "end": end,
+        "timezone": event.timezone,
+        "venue": event.venue,
+        "start_label": start_label,
+        "end_label": end_label,
+        "timezone_label": f"{event.timezone.replace('_', ' ')} (UTC{offset[:3]}:{offset[3:]})",
+    }
+
+
+def _referral_code(item: Published, variant: Variant, site: Site) -> str | None:
+    if item.campaign.type != "referral" or variant.cta is None or not variant.cta.destination:
+        return None
+    destination = site.partner(variant.cta.destination)
+    if destination.id == variant.lead.id or not destination.tracking.referral_param:
+        return None
+    return destination.tracking.code_for(variant.lead.id)
+
+
+def fill_links(body: Body, urls: list[str]) -> Markup:
+    """Return the body's HTML with each link placeholder replaced by its (escaped) URL."""
+    return Markup(_MARK_RE.sub(lambda m: str(escape(urls[int(m[1])])), body.html))
+
+
+def links_csv(rows: Iterable[TrackedLink]) -> str:
+    """Return the links manifest as CSV with a header row and '\\n' line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LINKS_COLUMNS)
+    for row in rows:
+        writer.writerow([row.campaign, row.partner, row.channel, row.placement,
+                         row.destination, row.url])
+    return buffer.getvalue()
+
+
+def sitemap_xml(urls: Iterable[str]) -> str:
+    """Return a sitemap listing urls."""
+    entries = "".join(f"  <url><loc>{xml_escape(url)}</loc></url>\n" for url in urls)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f"{entries}</urlset>\n")
+
+
+def render_site(site: Site, theme: Theme, assets: Mapping[str, bytes]) -> list[OutputFile]:
+    """Return every output file of the site, sorted by path.
+
+    assets maps each referenced source asset path to its bytes. Raises XpromoError
+    for template errors.
+    """
+    renderer = _Renderer(site, theme, assets)
+    renderer.home()
+    for item in site.published:
+        renderer.campaign_pages(item)
+    for partner in site.partners:
+        renderer.hub(partner)
+    renderer.plain_pages()
+    renderer.not_found()
+    renderer.manifests()
+    return [OutputFile(path, data) for path, data in sorted(renderer.files.items())]

@@ -1,0 +1,432 @@
+"""Field validators: small declarative specs that check located YAML nodes.
+
+Each spec checks one `Node`, reports problems to a `Checker` (never stopping at the
+first), and returns the clean Python value or `INVALID`. `Struct` rejects unknown
+keys with a "did you mean" hint. The same specs document the file contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import Collector, Location
+from .tracking import is_trackable
+from .yamlsource import Node
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()
+
+
+@dataclass(frozen=True)
+class Checker:
+    """What validators need: where to report, and the site root for asset paths."""
+
+    collector: Collector
+    root: Path
+
+    def error(self, location: Location, message: str, hint: str | None = None) -> Any:
+        """Record an error and return INVALID, so validators can `return checker.error(...)`."""
+        self.collector.error(location, message, hint)
+        return INVALID
+
+
+class Spec:
+    """A validator for one value. `what` names the expected form in messages."""
+
+    what = "a value"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        raise NotImplementedError  # pragma: no cover - every spec overrides it
+
+    def wrong(self, node: Node, name: str, checker: Checker, hint: str | None = None) -> Any:
+        """Report 'name' must be <what> (got <value>)."""
+        if node.kind == "null":
+            return checker.error(node.location, f"'{name}' has no value",
+                                 hint or f"'{name}' must be {self.what}")
+        return checker.error(node.location,
+                             f"'{name}' must be {self.what} (got {node.describe()})", hint)
+
+
+def _text_of(node: Node) -> str | None:
+    if node.kind in ("text", "number", "timestamp"):
+        return node.raw if node.kind != "text" else node.value
+    return None
+
+
+class Text(Spec):
+    what = "text"
+
+    def __init__(self, pattern: str | None = None, what: str | None = None,
+                 hint: str | None = None, max_length: int = 2000) -> None:
+        self.pattern = re.compile(pattern) if pattern else None
+        self.what = what or self.what
+        self.hint = hint
+        self.max_length = max_length
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = _text_of(node)
+        if text is None:
+            return self.wrong(node, name, checker, self.hint)
+        text = text.strip()
+        if not text:
+            return checker.error(node.location, f"'{name}' is empty",
+                                 self.hint or f"write {self.what} or remove the key")
+        if len(text) > self.max_length:
+            return checker.error(node.location,
+                                 f"'{name}' is too long ({len(text)} characters; "
+                                 f"at most {self.max_length})")
+        if self.pattern and not self.pattern.fullmatch(text):
+            return self.wrong(node, name, checker, self.hint)
+        return text
+
+
+SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+SLUG_PATTERN = re.compile(SLUG_RE)
+
+
+def suggest_slug(text: str) -> str:
+    """Return the slug closest to text: lowercase, other characters become hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+class Slug(Text):
+    """A lowercase slug; a bad one gets the nearest slug as its hint."""
+
+    def __init__(self) -> None:
+        super().__init__(SLUG_RE, "a lowercase slug (letters a-z, digits, single hyphens)",
+                         max_length=64)
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = _text_of(node)
+        if text is not None and text.strip() and not SLUG_PATTERN.fullmatch(text.strip()):
+            fixed = suggest_slug(text)
+            return self.wrong(node, name, checker, f"write it as '{fixed}'" if fixed else None)
+        return super().check(node, name, checker)
+
+
+def slug() -> Slug:
+    return Slug()
+
+
+class Token(Text):
+    def __init__(self) -> None:
+        super().__init__(r"[a-z0-9][a-z0-9_-]*", "a tracking value (lowercase a-z, 0-9, - and _)",
+                         max_length=100)
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = _text_of(node)
+        if text is not None and self.pattern and not self.pattern.fullmatch(text.strip()):
+            fixed = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower()).strip("-_")
+            return self.wrong(node, name, checker, f"write it as '{fixed}'" if fixed else None)
+        return super().check(node, name, checker)
+
+
+class Url(Text):
+    what = "an absolute http(s) URL"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = super().check(node, name, checker)
+        if text is INVALID:
+            return text
+        if any(c.isspace() for c in text) or not is_trackable(text):
+            hint = None
+            if "://" not in text and "." in text and not text.startswith(("/", "mailto:")):
+                hint = f"add the scheme: https://{text}"
+            return self.wrong(node, name, checker, hint)
+        return text
+
+
+class Color(Text):
+    what = "a colour written #RGB or #RRGGBB"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        if node.kind == "null":
+            return checker.error(
+                node.location, f"'{name}' has no value",
+                f'in YAML an unquoted # starts a comment: quote colours, '
+                f'like {name}: "#0B5FFF"')
+        text = super().check(node, name, checker)
+        if text is INVALID:
+            return text
+        if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}){1,2}", text):
+            hint = None
+            if re.fullmatch(r"(?:[0-9a-fA-F]{3}){1,2}", text):
+                hint = f'add the #: "#{text}"'
+            elif text.lower().startswith(("rgb", "hsl")):
+                hint = "convert it to hex, for example #0B5FFF"
+            return self.wrong(node, name, checker, hint)
+        if len(text) == 4:
+            text = "#" + "".join(c * 2 for c in text[1:])
+        return text.upper()
+
+
+def _parse_date(text: str) -> dt.date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class Date(Spec):
+    what = "a date written YYYY-MM-DD"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = _text_of(node)
+        if text is None:
+            return self.wrong(node, name, checker)
+        text = text.strip()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            value = _parse_date(text)
+            if value is None:
+                return checker.error(node.location, f"'{name}' is not a real date (got {text})",
+                                     "check the month (01-12) and the day of the month")
+            return value
+        return self.wrong(node, name, checker, "for example 2026-12-01")
+
+
+class DateTime(Spec):
+    what = "a date and time written YYYY-MM-DD HH:MM"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = _text_of(node)
+        if text is None:
+            return self.wrong(node, name, checker)
+        text = text.strip()
+        match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?", text)
+        if not match:
+            hint = "for example 2026-12-10 17:00 (the time zone goes in 'timezone')"
+            return self.wrong(node, name, checker, hint)
+        day = _parse_date(match[1])
+        hour, minute, second = int(match[2]), int(match[3]), int(match[4] or 0)
+        if day is None or hour > 23 or minute > 59 or second > 59:
+            return checker.error(node.location,
+                                 f"'{name}' is not a real date and time (got {text})",
+                                 "check the month, day, hour (00-23) and minute (00-59)")
+        return dt.datetime(day.year, day.month, day.day, hour, minute, second)
+
+
+class TimeZone(Text):
+    what = "an IANA time zone name such as Europe/Berlin"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = super().check(node, name, checker)
+        if text is INVALID:
+            return text
+        try:
+            if "/" not in text and text != "UTC":
+                raise ZoneInfoNotFoundError(text)
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            return self.wrong(node, name, checker,
+                              "use a name from the tz database, e.g. America/New_York or UTC")
+        return text
+
+
+class Boolean(Spec):
+    what = "true or false"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        if node.kind != "boolean":
+            return self.wrong(node, name, checker)
+        return node.value
+
+
+class OneOf(Spec):
+    def __init__(self, values: tuple[str, ...]) -> None:
+        self.values = values
+        self.what = "one of " + ", ".join(values)
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = _text_of(node)
+        if text is not None and text.strip() in self.values:
+            return text.strip()
+        close = difflib.get_close_matches((text or "").lower(), self.values, 1, 0.6)
+        return self.wrong(node, name, checker, f"did you mean '{close[0]}'?" if close else None)
+
+
+class Asset(Text):
+    """A path to a file inside the site, relative to the site root."""
+
+    def __init__(self, extensions: tuple[str, ...]) -> None:
+        super().__init__()
+        self.extensions = extensions
+        self.what = "a path inside the site to a " + "/".join(
+            e.lstrip(".").upper() for e in extensions) + " file"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = super().check(node, name, checker)
+        if text is INVALID:
+            return text
+        posix = PurePosixPath(text.replace("\\", "/"))
+        if posix.is_absolute() or ".." in posix.parts or "://" in text or ":" in posix.parts[0]:
+            return checker.error(node.location, f"'{name}' must be a path inside the site "
+                                 f"(got '{text}')",
+                                 "write it relative to the folder of partners.yaml, "
+                                 "e.g. assets/logos/brand.svg")
+        if posix.suffix.lower() not in self.extensions:
+            return self.wrong(node, name, checker)
+        full = checker.root / posix
+        if not full.is_file():
+            hint = "check the spelling and that the file is committed"
+            parent = full.parent
+            if parent.is_dir():
+                names = sorted(p.name for p in parent.iterdir() if p.is_file())
+                close = difflib.get_close_matches(posix.name, names, 1, 0.6)
+                if close:
+                    hint = f"did you mean '{(posix.parent / close[0]).as_posix()}'?"
+            return checker.error(node.location, f"'{name}' file not found: {text}", hint)
+        try:
+            full.resolve().relative_to(checker.root.resolve())
+        except ValueError:
+            return checker.error(node.location, f"'{name}' points outside the site "
+                                 f"(got '{text}')", "copy the file into assets/")
+        return posix.as_posix()
+
+
+class ListOf(Spec):
+    def __init__(self, item: Spec, min_items: int = 0, unique: bool = False) -> None:
+        self.item = item
+        self.min_items = min_items
+        self.unique = unique
+        self.what = "a list"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        if node.kind != "list":
+            if node.kind in ("text", "number") and self.min_items <= 1:
+                return self.wrong(node, name, checker,
+                                  f"write a list, e.g. {name}: [{node.raw}]")
+            return self.wrong(node, name, checker)
+        values = [self.item.check(child, f"{name}[{i + 1}]", checker)
+                  for i, child in enumerate(node.value)]
+        if self.unique:
+            seen: dict[Any, int] = {}
+            for index, (child, value) in enumerate(zip(node.value, values, strict=True)):
+                if value is INVALID:
+                    continue
+                if value in seen:
+                    checker.error(child.location, f"'{value}' is listed twice in '{name}'",
+                                  f"remove entry {index + 1}")
+                    values[index] = INVALID
+                seen.setdefault(value, index)
+        if len(node.value) < self.min_items:
+            return checker.error(node.location, f"'{name}' needs at least {self.min_items} "
+                                 f"entries (got {len(node.value)})")
+        return values
+
+
+class MapOf(Spec):
+    """A mapping with free keys checked by `key` and values checked by `value`."""
+
+    what = "a mapping"
+
+    def __init__(self, key: Spec, value: Spec) -> None:
+        self.key = key
+        self.value = value
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        if node.kind != "mapping":
+            return self.wrong(node, name, checker)
+        result: dict[str, Any] = {}
+        for key, child in node.value.items():
+            key_node = Node("text", key, node.key_locations[key], key)
+            checked_key = self.key.check(key_node, f"{name} key", checker)
+            checked_value = self.value.check(child, f"{name}.{key}", checker)
+            if checked_key is not INVALID:
+                result[checked_key] = checked_value
+        return result
+
+
+class Anything(Spec):
+    """Free-form data (`extra:`), passed on as plain Python values."""
+
+    what = "a mapping"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        if node.kind != "mapping":
+            return self.wrong(node, name, checker)
+        return node.to_python()
+
+
+@dataclass(frozen=True)
+class Field:
+    spec: Spec
+    required: bool = False
+    default: Any = None
+    doc: str = ""
+
+
+class Struct(Spec):
+    """A mapping with known keys; unknown keys are errors with a "did you mean" hint."""
+
+    what = "a mapping"
+
+    def __init__(self, fields: Mapping[str, Field], label: str = "",
+                 after: Callable[[dict[str, Any], Node, Checker], None] | None = None) -> None:
+        self.fields = dict(fields)
+        self.label = label
+        self.after = after
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        if node.kind != "mapping":
+            return self.wrong(node, name, checker)
+        result: dict[str, Any] = {}
+        for key in node.value:
+            if key not in self.fields:
+                self._unknown(node, key, name, checker)
+        # entries of a list are named by their label; nested mappings by a dotted path
+        prefix = "" if not name or name.endswith("]") else f"{name}."
+        for key, field_ in self.fields.items():
+            child = node.value.get(key)
+            if child is None:
+                if field_.required:
+                    where = f" in {self.label or name}" if (self.label or name) else ""
+                    checker.error(node.location, f"missing required key '{key}'{where}",
+                                  f"add '{key}:' ({field_.spec.what})")
+                    result[key] = INVALID
+                else:
+                    result[key] = field_.default
+                continue
+            if child.kind == "null" and not field_.required and not isinstance(field_.spec,
+                                                                                 Color):
+                result[key] = field_.default
+                continue
+            result[key] = field_.spec.check(child, f"{prefix}{key}", checker)
+        if self.after is not None:
+            self.after(result, node, checker)
+        return result
+
+    def _unknown(self, node: Node, key: str, name: str, checker: Checker) -> None:
+        known = list(self.fields)
+        close = difflib.get_close_matches(key, known, 1, 0.6) or difflib.get_close_matches(
+            key.lower().replace("colour", "color"), known, 1, 0.6)
+        where = f" in {self.label or name}" if (self.label or name) else ""
+        hint = f"did you mean '{close[0]}'?" if close else (
+            "allowed keys: " + ", ".join(known) + "; put your own data under 'extra:'"
+            if "extra" in self.fields else "allowed keys: " + ", ".join(known))
+        checker.error(node.key_locations[key], f"unknown key '{key}'{where}", hint)
+
+
+def is_valid(*values: Any) -> bool:
+    """True when none of the values (or their nested dicts/lists) is INVALID."""
+    for value in values:
+        if value is INVALID:
+            return False
+        if isinstance(value, dict) and not is_valid(*value.values()):
+            return False
+        if isinstance(value, list) and not is_valid(*value):
+            return False
+    return True

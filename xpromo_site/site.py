@@ -1,0 +1,159 @@
+"""assemble(): program, partners, campaigns, pages and a date → one immutable Site.
+
+The Site decides what is published (drafts and scheduled campaigns are not),
+which partner leads each page, every page's path, and every link each page
+carries, so rendering is a pure function of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .links import PartnerHosts, TrackedLink, page_link, share_link
+from .models import Campaign, Page, Partner, Program
+
+
+class Status(StrEnum):
+    LIVE = "live"
+    ENDED = "ended"
+    SCHEDULED = "scheduled"
+    DRAFT = "draft"
+
+
+def status_of(campaign: Campaign, today: dt.date) -> Status:
+    """Return the campaign's status on the given day."""
+    if campaign.draft:
+        return Status.DRAFT
+    if campaign.starts is not None and today < campaign.starts:
+        return Status.SCHEDULED
+    if campaign.ends is not None and today > campaign.ends:
+        return Status.ENDED
+    return Status.LIVE
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One rendered campaign page: the canonical one, or one partner's variant."""
+
+    campaign: Campaign
+    status: Status
+    lead: Partner  # its brand leads and its audience is credited
+    path: str  # from the site root, ending in "/"
+    canonical: bool
+    cta: TrackedLink | None  # None once the campaign has ended
+    body_links: tuple[TrackedLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A published campaign with its pages and share links."""
+
+    campaign: Campaign
+    status: Status
+    partners: tuple[Partner, ...]
+    canonical: Variant
+    variants: tuple[Variant, ...]  # one per partner, in the campaign's order
+    share_links: Mapping[str, tuple[TrackedLink, ...]]  # partner id → one per channel
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    program: Program
+    owner: Partner
+    partners: tuple[Partner, ...]
+    published: tuple[Published, ...]  # live first (newest start first), then ended
+    scheduled: tuple[Campaign, ...]
+    drafts: tuple[Campaign, ...]
+    pages: tuple[Page, ...]
+    today: dt.date
+
+    def partner(self, partner_id: str) -> Partner:
+        return next(p for p in self.partners if p.id == partner_id)
+
+    @property
+    def live(self) -> tuple[Published, ...]:
+        return tuple(p for p in self.published if p.status is Status.LIVE)
+
+    @property
+    def ended(self) -> tuple[Published, ...]:
+        return tuple(p for p in self.published if p.status is Status.ENDED)
+
+    def links(self) -> list[TrackedLink]:
+        """Every tracked or listed link of the site, sorted, without repeats."""
+        rows: dict[TrackedLink, None] = {}
+        for item in self.published:
+            for variant in item.variants:
+                if variant.cta is not None:
+                    rows[variant.cta] = None
+                rows.update(dict.fromkeys(variant.body_links))
+            for links in item.share_links.values():
+                rows.update(dict.fromkeys(links))
+        return sorted(rows, key=lambda r: (r.campaign, r.partner, r.channel != "page",
+                                           r.channel, r.placement, r.url))
+
+
+def _variant(program: Program, campaign: Campaign, status: Status, lead: Partner, path: str,
+             canonical: bool, hosts: PartnerHosts) -> Variant:
+    cta = None
+    if status is Status.LIVE:
+        cta = page_link(program, campaign, lead, campaign.cta.url, "cta", hosts)
+    body = tuple(page_link(program, campaign, lead, link.url, "body", hosts)
+                 for link in campaign.body.links)
+    return Variant(campaign, status, lead, path, canonical, cta, body)
+
+
+def _sort_key(item: Published) -> tuple[int, int, str]:
+    if item.status is Status.LIVE:
+        start = item.campaign.starts or dt.date.min
+        return (0, -start.toordinal(), item.campaign.slug)
+    end = item.campaign.ends or dt.date.min
+    return (1, -end.toordinal(), item.campaign.slug)
+
+
+def assemble(program: Program, partners: tuple[Partner, ...], campaigns: tuple[Campaign, ...],
+             pages: tuple[Page, ...], today: dt.date) -> Site:
+    """Return the Site for today: what is published, every page path and every link.
+
+    Expects validated input (every campaign names known partners, the owner exists).
+    """
+    by_id = {p.id: p for p in partners}
+    hosts = PartnerHosts(partners)
+    published: list[Published] = []
+    scheduled: list[Campaign] = []
+    drafts: list[Campaign] = []
+    for campaign in campaigns:
+        status = status_of(campaign, today)
+        if status is Status.DRAFT:
+            drafts.append(campaign)
+            continue
+        if status is Status.SCHEDULED:
+            scheduled.append(campaign)
+            continue
+        members = tuple(by_id[pid] for pid in campaign.partners)
+        lead = by_id[program.owner] if program.owner in campaign.partners else members[0]
+        canonical = _variant(program, campaign, status, lead, f"{campaign.slug}/", True, hosts)
+        variants = tuple(
+            _variant(program, campaign, status, partner, f"{campaign.slug}/{partner.id}/",
+                     False, hosts)
+            for partner in members)
+        shares = {}
+        for variant in variants:
+            page_url = program.base_url + variant.path
+            shares[variant.lead.id] = tuple(
+                share_link(page_url, campaign, variant.lead, channel)
+                for channel in campaign.channels) if status is Status.LIVE else ()
+        published.append(Published(campaign, status, members, canonical, variants, shares))
+    published.sort(key=_sort_key)
+    return Site(
+        program=program,
+        owner=by_id[program.owner],
+        partners=partners,
+        published=tuple(published),
+        scheduled=tuple(sorted(scheduled, key=lambda c: c.slug)),
+        drafts=tuple(sorted(drafts, key=lambda c: c.slug)),
+        pages=tuple(sorted((p for p in pages if not p.draft), key=lambda p: p.slug)),
+        today=today,
+    )

@@ -1,0 +1,102 @@
+"""Theme lookup (a site's themes/<name>/ over the built-in theme) and template rendering.
+
+Template problems become located XpromoErrors: a syntax error or an undefined
+variable points at the template file and line, not at xpromo's code.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import Diagnostic, Location, XpromoError
+
+BUILTIN_THEME = Path(__file__).parent / "themes" / "default"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A ready Jinja environment and the static files of the theme (name → bytes)."""
+
+    environment: jinja2.Environment
+    static: Mapping[str, bytes]
+    root: Path  # the site root, to show template paths relative to it
+
+
+def _static_files(folder: Path) -> dict[str, bytes]:
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+
+
+def load_theme(root: Path, name: str, filters: Mapping[str, Any] | None = None) -> Theme:
+    """Return the Theme for program.theme: the site's folder over the built-in one.
+
+    Built-in templates stay reachable as "default/<name>" so an override can extend the
+    template it replaces.
+    """
+    builtin_templates = jinja2.FileSystemLoader(str(BUILTIN_THEME / "templates"))
+    loaders: list[jinja2.BaseLoader] = []
+    static = _static_files(BUILTIN_THEME / "static")
+    if name != "default":
+        site_theme = root / "themes" / name
+        loaders.append(jinja2.FileSystemLoader(str(site_theme / "templates")))
+        static.update(_static_files(site_theme / "static"))
+    loaders.append(jinja2.PrefixLoader({"default": builtin_templates}))
+    loaders.append(builtin_templates)
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters.update(filters or {})
+    return Theme(environment, static, root)
+
+
+def _display(filename: str | None, root: Path) -> str:
+    if not filename:
+        return "<template>"
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
+    """Render the named template; raise XpromoError located in the template on failure."""
+    try:
+        return theme.environment.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        location = Location(_display(error.filename, theme.root), error.lineno or 1, 1)
+        raise XpromoError([Diagnostic(location, f"template error: {error.message}",
+                                      "check the tag on this line of the template")]) from None
+    except jinja2.TemplateNotFound as error:
+        raise XpromoError([Diagnostic(Location(_display(None, theme.root)),
+                                      f"template not found: {error.name}",
+                                      "templates live in themes/<name>/templates/")]) from None
+    except jinja2.UndefinedError as error:
+        raise XpromoError([Diagnostic(_template_frame(theme, name),
+                                      f"template error: {error.message} (rendering {name})",
+                                      "see docs/THEMES.md for the variables each template "
+                                      "gets")]) from None
+
+
+def _template_frame(theme: Theme, name: str) -> Location:
+    """Find the innermost template line in the current exception's traceback."""
+    location = Location(name)
+    for frame, line in traceback.walk_tb(sys.exc_info()[2]):
+        filename = frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2")):
+            location = Location(_display(filename, theme.root), line, 1)
+    return location

@@ -1,0 +1,144 @@
+"""Build tracked outbound links: add UTM and referral parameters to a destination URL."""
+
+import re
+from collections.abc import Sequence
+from urllib.parse import quote, unquote, urlsplit
+
+__all__ = [
+    "TRACKABLE_SCHEMES",
+    "add_query_params",
+    "host_key",
+    "is_trackable",
+    "tracked_url",
+]
+
+TRACKABLE_SCHEMES = frozenset({"http", "https"})
+
+# Characters left as they are when we encode our own names and values: RFC 3986 "unreserved".
+_SAFE = "-._~"
+
+# ASCII control characters (C0 and DEL). A URL containing one is not a single, well-formed link.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def is_trackable(url: str) -> bool:
+    """Tell whether ``url`` is a link that gets tracking parameters.
+
+    Returns True for an absolute ``http``/``https`` URL (scheme compared case-insensitively)
+    with a non-empty host and, if present, a valid port. Returns False for ``mailto:``,
+    ``tel:``, scheme-relative (``//host/``), relative and site-internal links, fragment-only
+    links (``#top``), URLs with leading or trailing whitespace or ASCII control characters,
+    and anything ``urllib.parse.urlsplit`` cannot parse.
+    """
+    if not url or url != url.strip() or _CONTROL.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a malformed or out-of-range port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in TRACKABLE_SCHEMES and bool(parts.hostname)
+
+
+def host_key(url: str) -> str | None:
+    """Return a key naming the website ``url`` points to, or None when it is not trackable.
+
+    The key is the URL's host lowercased, without userinfo, port, one trailing dot or one
+    leading ``www.``, with internationalised labels in their ASCII (``xn--``) form, so that
+    ``https://WWW.Bücher.example:8443/`` and ``http://xn--bcher-kva.example/`` share the key
+    ``xn--bcher-kva.example``. If the stdlib ``idna`` codec rejects the host (an empty or
+    over-long label, a prohibited character), the lowercased host is used as it is.
+    IPv6 literals are returned without brackets and are not IDNA-encoded.
+    """
+    if not is_trackable(url):
+        return None
+    host = urlsplit(url).hostname  # already lowercased, brackets and port removed
+    if not host:
+        return None
+    key = host
+    if ":" not in host:  # not an IPv6 literal
+        try:
+            key = host.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            key = host
+    if len(key) > 1 and key.endswith("."):
+        key = key[:-1]
+    if key.startswith("www.") and len(key) > len("www."):
+        key = key[len("www.") :]
+    return key
+
+
+def _param_name(piece: str) -> str:
+    """Return the decoded name of one ``name=value`` query piece, read as a server reads it."""
+    name = piece.split("=", 1)[0]
+    return unquote(name.replace("+", " "))
+
+
+def add_query_params(url: str, params: Sequence[tuple[str, str]]) -> str:
+    """Return ``url`` with ``params`` set in its query string, touching nothing else.
+
+    The URL is split as text, without decoding: everything before the first ``#`` holds the
+    scheme, authority, path and (after the first ``?``) the query; everything after that
+    ``#`` is the fragment. Existing query pieces are kept byte for byte and in order, except
+    that empty pieces (from ``?``, ``&&`` or a trailing ``&``) are dropped and pieces whose
+    name equals one of ``params``' names are removed. Names are compared after decoding
+    them the way servers read query strings (``+`` as space, then percent-decoding), so
+    ``utm%5Fsource`` counts as ``utm_source``. The ``params`` are then appended in the
+    given order, names and values percent-encoded with only RFC 3986 unreserved
+    characters left as they are. The ``?`` is written only when the resulting query is
+    non-empty, and the ``#`` only when the original fragment is non-empty.
+
+    The result is the same when the call is repeated with the same ``params``. The function
+    works on the text of any URL; callers decide which URLs to track (see ``is_trackable``).
+    Raises ValueError if a name in ``params`` is empty or appears twice.
+    """
+    names = [name for name, _ in params]
+    if any(not name for name in names):
+        raise ValueError("query parameter names must not be empty")
+    if len(set(names)) != len(names):
+        raise ValueError(f"query parameter names must be unique, got {names!r}")
+
+    before_fragment, hash_mark, fragment = url.partition("#")
+    base, _, query = before_fragment.partition("?")
+
+    ours = set(names)
+    kept = [piece for piece in query.split("&") if piece and _param_name(piece) not in ours]
+    added = [f"{quote(name, safe=_SAFE)}={quote(value, safe=_SAFE)}" for name, value in params]
+
+    result = base
+    pieces = kept + added
+    if pieces:
+        result += "?" + "&".join(pieces)
+    if hash_mark and fragment:
+        result += "#" + fragment
+    return result
+
+
+def tracked_url(
+    destination: str,
+    *,
+    source: str,
+    medium: str,
+    campaign: str,
+    content: str,
+    referral: tuple[str, str] | None = None,
+) -> str:
+    """Return ``destination`` carrying the campaign's tracking parameters.
+
+    The parameters are ``utm_source``, ``utm_medium``, ``utm_campaign``, ``utm_content`` in
+    that order, then the ``(param, code)`` referral pair when given; they replace any
+    parameters of the same names already in the destination (see ``add_query_params``).
+    A destination that is not trackable (``is_trackable`` is False) is returned unchanged.
+    Raises ValueError if the referral parameter's name is empty or is one of the UTM names.
+    """
+    if not is_trackable(destination):
+        return destination
+    params = [
+        ("utm_source", source),
+        ("utm_medium", medium),
+        ("utm_campaign", campaign),
+        ("utm_content", content),
+    ]
+    if referral is not None:
+        params.append(referral)
+    return add_query_params(destination, params)
