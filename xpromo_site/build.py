@@ -17,7 +17,7 @@ from .errors import Collector, Diagnostic, Location, XpromoError
 from .links import PartnerHosts
 from .models import Campaign, Page, Partner, Program
 from .output import publish
-from .partners import load_program
+from .partners import Roster, load_program
 from .render import OutputFile, render_site
 from .site import Site, assemble
 from .themes import load_theme
@@ -63,52 +63,54 @@ def load_inputs(root: Path, strict: bool = False) -> Inputs:
     too, when strict).
     """
     collector = Collector()
-    program, partners = load_program_checked(root, collector)
-    known = {p.id for p in partners}
-    campaigns = load_campaigns(root, known, collector)
+    try:
+        roster = load_program(root, collector)
+    except XpromoError as error:  # partners.yaml unreadable: campaigns can still be checked
+        collector.diagnostics.extend(error.diagnostics)
+        roster = Roster(None, (), frozenset())
+    campaigns = load_campaigns(root, set(roster.known_ids), collector)
     pages = load_pages(root, collector)
     _check_slugs(campaigns, pages, collector)
-    _check_links(partners, campaigns, collector)
+    _check_links(roster.partners, campaigns, collector)
     if strict and collector.warnings:
         collector.diagnostics = [
-            Diagnostic(d.location, d.message, d.hint) for d in collector.diagnostics]
+            Diagnostic(d.location, d.message, d.hint) for d in collector.diagnostics
+        ]
     collector.raise_if_errors()
-    assert program is not None  # no errors means the program is valid
-    return Inputs(program, partners, campaigns, pages, tuple(collector.warnings))
+    assert roster.program is not None  # no errors means the program is valid
+    return Inputs(roster.program, roster.partners, campaigns, pages, tuple(collector.warnings))
 
 
-def load_program_checked(root: Path, collector: Collector) -> tuple[Program | None,
-                                                                     tuple[Partner, ...]]:
-    try:
-        return load_program(root, collector)
-    except XpromoError as error:
-        collector.diagnostics.extend(error.diagnostics)
-        return None, ()
-
-
-def _check_slugs(campaigns: tuple[Campaign, ...], pages: tuple[Page, ...],
-                 collector: Collector) -> None:
+def _check_slugs(
+    campaigns: tuple[Campaign, ...], pages: tuple[Page, ...], collector: Collector
+) -> None:
     slugs = {c.slug: c.source for c in campaigns}
     for page in pages:
         if page.slug in slugs:
-            collector.error(Location(page.source), f"page '{page.slug}' has the same URL as "
-                            f"the campaign in {slugs[page.slug]}", "rename one of the files")
+            collector.error(
+                Location(page.source),
+                f"page '{page.slug}' has the same URL as the campaign in {slugs[page.slug]}",
+                "rename one of the files",
+            )
 
 
-def _check_links(partners: tuple[Partner, ...], campaigns: tuple[Campaign, ...],
-                 collector: Collector) -> None:
+def _check_links(
+    partners: tuple[Partner, ...], campaigns: tuple[Campaign, ...], collector: Collector
+) -> None:
     hosts = PartnerHosts(partners)
     for campaign in campaigns:
         if hosts.partner_for(campaign.cta.url) is None:
-            collector.warning(campaign.cta.location,
-                              "'cta.url' leads outside the program's partner websites, so it "
-                              "is not tracked",
-                              "point the call to action at a partner's website, or add that "
-                              "site's owner to partners.yaml")
+            collector.warning(
+                campaign.cta.location,
+                "'cta.url' leads outside the program's partner websites, so it is not tracked",
+                "point the call to action at a partner's website, or add that "
+                "site's owner to partners.yaml",
+            )
 
 
-def _render(root: Path, today: dt.date, strict: bool,
-            timings: dict[str, float]) -> tuple[Site, list[OutputFile], Inputs]:
+def _render(
+    root: Path, today: dt.date, strict: bool, timings: dict[str, float]
+) -> tuple[Site, list[OutputFile], Inputs]:
     with _timed(timings, "load"):
         inputs = load_inputs(root, strict)
     with _timed(timings, "assemble"):

@@ -29,15 +29,17 @@ def _today(value: str | None) -> dt.date:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise click.BadParameter(f"'{value}' is not a date written YYYY-MM-DD",
-                                     param_hint="'--today'") from None
+            raise click.BadParameter(
+                f"'{value}' is not a date written YYYY-MM-DD", param_hint="'--today'"
+            ) from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
             return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
         except (ValueError, OverflowError):
-            raise click.UsageError(f"SOURCE_DATE_EPOCH must be a Unix time (got '{epoch}')",
-                                   ) from None
+            raise click.UsageError(
+                f"SOURCE_DATE_EPOCH must be a Unix time (got '{epoch}')",
+            ) from None
     return dt.date.today()
 
 
@@ -55,20 +57,30 @@ def _check_output(source: Path, output: Path) -> None:
     src = source.resolve()
     out = output.resolve()
     if out == src or out in src.parents:
-        raise click.BadParameter(f"'{output}' holds the program itself; choose a folder of "
-                                 "its own, such as public/", param_hint="'--output'")
+        raise click.BadParameter(
+            f"'{output}' holds the program itself; choose a folder of its own, such as public/",
+            param_hint="'--output'",
+        )
     for protected in ("content", "assets", "themes"):
         if out == src / protected or (src / protected) in out.parents:
-            raise click.BadParameter(f"'{output}' is inside the program's {protected}/ folder",
-                                     param_hint="'--output'")
+            raise click.BadParameter(
+                f"'{output}' is inside the program's {protected}/ folder", param_hint="'--output'"
+            )
 
 
 source_option = click.option(
-    "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Folder holding partners.yaml and content/.")
+    "--source",
+    "-s",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder holding partners.yaml and content/.",
+)
 today_option = click.option(
-    "--today", metavar="YYYY-MM-DD",
-    help="Build as of this date (default: SOURCE_DATE_EPOCH, else the current date).")
+    "--today",
+    metavar="YYYY-MM-DD",
+    help="Build as of this date (default: SOURCE_DATE_EPOCH, else the current date).",
+)
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 
 
@@ -82,19 +94,27 @@ def cli(debug: bool) -> None:
 
 def _summary(report: BuildReport, verb: str, where: str) -> str:
     site = report.site
-    counts = (f"{len(site.live)} live, {len(site.ended)} ended, {len(site.scheduled)} "
-              f"scheduled, {len(site.drafts)} draft")
+    counts = (
+        f"{len(site.live)} live, {len(site.ended)} ended, {len(site.scheduled)} "
+        f"scheduled, {len(site.drafts)} draft"
+    )
     total = sum(report.timings.values())
     campaigns = len(site.published) + len(site.scheduled) + len(site.drafts)
-    return (f"{verb} {report.pages} pages ({len(report.files)} files) for "
-            f"{len(site.partners)} partners and {campaigns} campaigns ({counts}){where} "
-            f"in {total:.2f}s")
+    return (
+        f"{verb} {report.pages} pages ({len(report.files)} files) for "
+        f"{len(site.partners)} partners and {campaigns} campaigns ({counts}){where} "
+        f"in {total:.2f}s"
+    )
 
 
 @cli.command("build")
 @source_option
-@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the site (default: public/ in the source folder).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site (default: public/ in the source folder).",
+)
 @today_option
 @strict_option
 def build_command(source: Path, output: Path | None, today: str | None, strict: bool) -> None:
@@ -107,8 +127,10 @@ def build_command(source: Path, output: Path | None, today: str | None, strict: 
     except XpromoError as error:
         _print_diagnostics(error.diagnostics, source)
         count = len(error.diagnostics)
-        click.echo(f"error: {count} problem{'s' * (count != 1)} found; {output}/ was left as "
-                   "it was", err=True)
+        click.echo(
+            f"error: {count} problem{'s' * (count != 1)} found; {output}/ was left as it was",
+            err=True,
+        )
         sys.exit(EXIT_INPUT)
     _print_diagnostics(report.warnings, source)
     click.echo(_summary(report, "Built", f" into {output}/"))
@@ -135,13 +157,17 @@ def check_command(source: Path, today: str | None, strict: bool) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; never lets a traceback reach the user unless --debug."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="xpromo",
-                 standalone_mode=True)
+        cli.main(
+            args=list(argv) if argv is not None else None, prog_name="xpromo", standalone_mode=True
+        )
     except SystemExit:
         raise
     except Exception as error:  # a bug in xpromo, not bad input
         if _state["debug"]:
             traceback.print_exc()
-        click.echo(f"xpromo: internal error: {type(error).__name__}: {error} "
-                   "(run with --debug for the traceback, and please report it)", err=True)
+        click.echo(
+            f"xpromo: internal error: {type(error).__name__}: {error} "
+            "(run with --debug for the traceback, and please report it)",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)

@@ -24,8 +24,7 @@ def relative_luminance(color: str) -> float:
 
 def contrast_ratio(first: str, second: str) -> float:
     """Return the WCAG contrast ratio of two hex colours, from 1.0 to 21.0 (not rounded)."""
-    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)),
-                             reverse=True)
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 
 

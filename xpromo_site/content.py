@@ -25,11 +25,11 @@ from .schema import (
     TimeZone,
     Token,
     Url,
+    check_known,
     is_valid,
-    slug,
     suggest_slug,
 )
-from .yamlsource import Node, load_yaml, split_front_matter
+from .yamlsource import Node, load_yaml, read_source, split_front_matter
 
 CAMPAIGNS_DIR = "content/campaigns"
 PAGES_DIR = "content/pages"
@@ -41,60 +41,89 @@ OFFER_TYPES = ("bundle", "offer")
 def _check_event(values: dict[str, Any], node: Node, checker: Checker) -> None:
     start, end = values.get("start"), values.get("end")
     end_node = node.get("end")
-    if start not in (None, INVALID) and end not in (None, INVALID) and end <= start \
-            and end_node is not None:
-        checker.error(end_node.location, f"'event.end' ({end:%Y-%m-%d %H:%M}) is not after "
-                      f"'event.start' ({start:%Y-%m-%d %H:%M})",
-                      "the end must come after the start; check the date and the hour")
+    if (
+        start not in (None, INVALID)
+        and end not in (None, INVALID)
+        and end <= start
+        and end_node is not None
+    ):
+        checker.error(
+            end_node.location,
+            f"'event.end' ({end:%Y-%m-%d %H:%M}) is not after "
+            f"'event.start' ({start:%Y-%m-%d %H:%M})",
+            "the end must come after the start; check the date and the hour",
+        )
 
 
-EVENT = Struct({
-    "start": Field(DateTime(), required=True, doc="when it starts, local time"),
-    "end": Field(DateTime(), doc="when it ends, local time"),
-    "timezone": Field(TimeZone(), required=True, doc="IANA time zone of start and end"),
-    "venue": Field(Text(max_length=200), default="Online"),
-}, "event", after=_check_event)
+EVENT = Struct(
+    {
+        "start": Field(DateTime(), required=True, doc="when it starts, local time"),
+        "end": Field(DateTime(), doc="when it ends, local time"),
+        "timezone": Field(TimeZone(), required=True, doc="IANA time zone of start and end"),
+        "venue": Field(Text(max_length=200), default="Online"),
+    },
+    "event",
+    after=_check_event,
+)
 
-OFFER = Struct({
-    "price": Field(Text(max_length=100), required=True),
-    "was": Field(Text(max_length=100)),
-    "includes": Field(ListOf(Text(max_length=200)), default=[]),
-    "code": Field(Text(max_length=100)),
-    "terms": Field(Text(max_length=1000)),
-}, "offer")
+OFFER = Struct(
+    {
+        "price": Field(Text(max_length=100), required=True),
+        "was": Field(Text(max_length=100)),
+        "includes": Field(ListOf(Text(max_length=200)), default=[]),
+        "code": Field(Text(max_length=100)),
+        "terms": Field(Text(max_length=1000)),
+    },
+    "offer",
+)
 
-REFERRAL = Struct({
-    "reward": Field(Text(max_length=300), required=True),
-    "terms": Field(Text(max_length=1000)),
-}, "referral")
+REFERRAL = Struct(
+    {
+        "reward": Field(Text(max_length=300), required=True),
+        "terms": Field(Text(max_length=1000)),
+    },
+    "referral",
+)
 
-CTA = Struct({
-    "label": Field(Text(max_length=60), required=True, doc="the button text"),
-    "url": Field(Url(), required=True, doc="where the button goes; tracked"),
-}, "cta")
+CTA = Struct(
+    {
+        "label": Field(Text(max_length=60), required=True, doc="the button text"),
+        "url": Field(Url(), required=True, doc="where the button goes; tracked"),
+    },
+    "cta",
+    example='write it as cta: {label: "Save my seat", url: "https://partner.example/signup"}',
+)
 
-CAMPAIGN = Struct({
-    "title": Field(Text(max_length=200), required=True),
-    "type": Field(OneOf(CAMPAIGN_TYPES), required=True),
-    "partners": Field(ListOf(slug(), min_items=2, unique=True), required=True),
-    "summary": Field(Text(max_length=500)),
-    "starts": Field(Date()),
-    "ends": Field(Date()),
-    "cta": Field(CTA, required=True),
-    "channels": Field(ListOf(Token(), min_items=1, unique=True), default=["web"]),
-    "draft": Field(Boolean(), default=False),
-    "event": Field(EVENT),
-    "offer": Field(OFFER),
-    "referral": Field(REFERRAL),
-    "extra": Field(Anything(), default={}),
-}, "campaign front matter")
+CAMPAIGN = Struct(
+    {
+        "title": Field(Text(max_length=200), required=True),
+        "type": Field(OneOf(CAMPAIGN_TYPES), required=True),
+        "partners": Field(ListOf(Text(max_length=64), min_items=2, unique=True), required=True),
+        "summary": Field(Text(max_length=500)),
+        "starts": Field(Date()),
+        "ends": Field(Date()),
+        "cta": Field(CTA, required=True),
+        "channels": Field(ListOf(Token(), min_items=1, unique=True), default=["web"]),
+        "draft": Field(Boolean(), default=False),
+        "event": Field(EVENT),
+        "offer": Field(OFFER),
+        "referral": Field(REFERRAL),
+        "extra": Field(Anything(), default={}),
+    },
+    "campaign front matter",
+    example="write one field per line, starting with title:",
+)
 
-PAGE = Struct({
-    "title": Field(Text(max_length=200), required=True),
-    "description": Field(Text(max_length=500)),
-    "draft": Field(Boolean(), default=False),
-    "extra": Field(Anything(), default={}),
-}, "page front matter")
+PAGE = Struct(
+    {
+        "title": Field(Text(max_length=200), required=True),
+        "description": Field(Text(max_length=500)),
+        "draft": Field(Boolean(), default=False),
+        "extra": Field(Anything(), default={}),
+    },
+    "page front matter",
+    example="write one field per line, starting with title:",
+)
 
 TYPE_BLOCKS = {"event": EVENT_TYPES, "offer": OFFER_TYPES, "referral": ("referral",)}
 
@@ -105,14 +134,24 @@ def _markdown_files(root: Path, folder: str, collector: Collector) -> list[tuple
         return []
     files = []
     for path in sorted(directory.iterdir()):
-        if path.name.startswith((".", "_")) or not path.is_file():
+        if path.name.startswith((".", "_")):
             continue
         rel = f"{folder}/{path.name}"
+        if path.is_dir():
+            for nested in sorted(path.rglob("*.md")):
+                collector.error(
+                    Location(nested.relative_to(root).as_posix()),
+                    f"files in subfolders of {folder}/ are not read",
+                    f"move it to {folder}/{nested.name} (the file name is the URL)",
+                )
+            continue
         if path.suffix != ".md":
-            if path.suffix.lower() in (".markdown", ".mdown", ".txt"):
-                collector.error(Location(rel), f"'{path.name}' is not read: "
-                                "campaign and page files end in .md",
-                                f"rename it to {path.stem}.md")
+            if path.suffix.lower() in (".md", ".markdown", ".mdown", ".txt"):
+                collector.error(
+                    Location(rel),
+                    f"'{path.name}' is not read: campaign and page files end in .md",
+                    f"rename it to {path.stem}.md",
+                )
             continue
         files.append((rel, path))
     return files
@@ -121,33 +160,35 @@ def _markdown_files(root: Path, folder: str, collector: Collector) -> list[tuple
 def _slug_of(rel: str, path: Path, collector: Collector) -> str | None:
     stem = path.stem
     if not re.fullmatch(SLUG_RE, stem):
-        collector.error(Location(rel), f"file name '{path.name}' is not a lowercase slug; "
-                        "it becomes the page's URL", f"rename it to {suggest_slug(stem)}.md")
+        collector.error(
+            Location(rel),
+            f"file name '{path.name}' is not a lowercase slug; it becomes the page's URL",
+            f"rename it to {suggest_slug(stem)}.md",
+        )
         return None
     if stem in RESERVED_SLUGS:
-        collector.error(Location(rel), f"'{stem}' is reserved for xpromo's own pages",
-                        "rename the file")
+        collector.error(
+            Location(rel), f"'{stem}' is reserved for xpromo's own pages", "rename the file"
+        )
         return None
     return stem
 
 
-def _read(rel: str, path: Path, spec: Struct, root: Path,
-          collector: Collector) -> tuple[dict[str, Any], Node, str, int] | None:
+def _read(
+    rel: str, path: Path, spec: Struct, root: Path, collector: Collector
+) -> tuple[dict[str, Any], Node, str, int] | None:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        collector.error(Location(rel), f"the file is not UTF-8 text ({error.reason} at byte "
-                        f"{error.start})", "save it with UTF-8 encoding")
-        return None
-    try:
-        front = split_front_matter(text, rel)
+        front = split_front_matter(read_source(path, rel), rel)
         tree = load_yaml(front.yaml_text, rel, front.yaml_line_offset)
     except XpromoError as error:
         collector.diagnostics.extend(error.diagnostics)
         return None
     if tree.kind == "null":
-        collector.error(Location(rel, 2, 1), "the front matter is empty",
-                        "add the fields between the '---' lines (at least title)")
+        collector.error(
+            Location(rel, 2, 1),
+            "the front matter is empty",
+            "add the fields between the '---' lines (at least title)",
+        )
         return None
     values = spec.check(tree, "", Checker(collector, root))
     if values is INVALID:
@@ -155,8 +196,9 @@ def _read(rel: str, path: Path, spec: Struct, root: Path,
     return values, tree, front.body, front.body_line_offset
 
 
-def load_campaigns(root: Path, known_partners: set[str],
-                   collector: Collector) -> tuple[Campaign, ...]:
+def load_campaigns(
+    root: Path, known_partners: set[str], collector: Collector
+) -> tuple[Campaign, ...]:
     """Read every campaign file; problems go to collector, valid campaigns are returned."""
     checker = Checker(collector, root)
     campaigns = []
@@ -175,40 +217,49 @@ def load_campaigns(root: Path, known_partners: set[str],
 
 
 def _cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: Checker) -> None:
-    from .partners import check_known_partner
-
     partners_node = tree.get("partners")
     if known and partners_node is not None and partners_node.kind == "list":
-        for value, node in zip(values["partners"] or [], partners_node.value, strict=False):
-            if value is not INVALID and not check_known_partner(value, node.location, known,
-                                                                checker):
+        listed = values["partners"] if isinstance(values["partners"], list) else []
+        for value, node in zip(listed, partners_node.value, strict=False):
+            if value is not INVALID and not check_known(value, node.location, known, checker):
                 values["partners"] = INVALID
     starts, ends = values["starts"], values["ends"]
     ends_node = tree.get("ends")
-    if starts not in (None, INVALID) and ends not in (None, INVALID) and ends < starts \
-            and ends_node is not None:
-        checker.error(ends_node.location, f"'ends' ({ends}) is before 'starts' ({starts})",
-                      "a campaign ends on or after the day it starts")
+    if (
+        starts not in (None, INVALID)
+        and ends not in (None, INVALID)
+        and ends < starts
+        and ends_node is not None
+    ):
+        checker.error(
+            ends_node.location,
+            f"'ends' ({ends}) is before 'starts' ({starts})",
+            "a campaign ends on or after the day it starts",
+        )
         values["ends"] = INVALID
     kind = values["type"]
     type_node = tree.get("type")
     for block, types in TYPE_BLOCKS.items():
         block_node = tree.get(block)
-        if kind in types and values[block] is None and type_node is not None \
-                and block_node is None:
-            checker.error(type_node.location, f"a {kind} campaign needs an '{block}:' block",
-                          _BLOCK_HINTS[block])
+        if kind in types and values[block] is None and type_node is not None and block_node is None:
+            checker.error(
+                type_node.location,
+                f"a {kind} campaign needs an '{block}:' block",
+                _BLOCK_HINTS[block],
+            )
             values[block] = INVALID
         elif kind is not INVALID and kind not in types and block_node is not None:
-            checker.error(tree.key_locations[block],
-                          f"'{block}:' is for {' and '.join(types)} campaigns, not {kind}",
-                          f"remove it, or change 'type' to {types[0]}")
+            checker.error(
+                tree.key_locations[block],
+                f"'{block}:' is for {' and '.join(types)} campaigns, not {kind}",
+                f"remove it, or change 'type' to {types[0]}",
+            )
 
 
 _BLOCK_HINTS = {
-    "event": "add event: {start: \"2026-12-10 17:00\", timezone: Europe/Berlin}",
-    "offer": "add offer: {price: \"$99 a month\"}",
-    "referral": "add referral: {reward: \"Your first month free\"}",
+    "event": 'add event: {start: "2026-12-10 17:00", timezone: Europe/Berlin}',
+    "offer": 'add offer: {price: "$99 a month"}',
+    "referral": 'add referral: {reward: "Your first month free"}',
 }
 
 
@@ -226,14 +277,25 @@ def _campaign(slug_: str, rel: str, values: dict[str, Any], tree: Node, body: An
         summary=values["summary"],
         starts=values["starts"],
         ends=values["ends"],
-        cta=Cta(values["cta"]["label"], values["cta"]["url"],
-                url_node.location if url_node else Location(rel)),
+        cta=Cta(
+            values["cta"]["label"],
+            values["cta"]["url"],
+            url_node.location if url_node else Location(rel),
+        ),
         channels=tuple(values["channels"]),
         draft=values["draft"],
         event=Event(event["start"], event["timezone"], event["end"], event["venue"])
-        if event else None,
-        offer=Offer(offer["price"], offer["was"], tuple(offer["includes"] or ()), offer["code"],
-                    offer["terms"]) if offer else None,
+        if event
+        else None,
+        offer=Offer(
+            offer["price"],
+            offer["was"],
+            tuple(offer["includes"] or ()),
+            offer["code"],
+            offer["terms"],
+        )
+        if offer
+        else None,
         referral=Referral(referral["reward"], referral["terms"]) if referral else None,
         extra=values["extra"] or {},
         body=body,
@@ -250,13 +312,15 @@ def load_pages(root: Path, collector: Collector) -> tuple[Page, ...]:
         if read is None or slug_ is None or not is_valid(read[0]):
             continue
         values, _tree, body_text, body_offset = read
-        pages.append(Page(
-            slug=slug_,
-            title=values["title"],
-            description=values["description"],
-            draft=values["draft"],
-            extra=values["extra"] or {},
-            body=render_markdown(body_text, rel, body_offset),
-            source=rel,
-        ))
+        pages.append(
+            Page(
+                slug=slug_,
+                title=values["title"],
+                description=values["description"],
+                draft=values["draft"],
+                extra=values["extra"] or {},
+                body=render_markdown(body_text, rel, body_offset),
+                source=rel,
+            )
+        )
     return tuple(pages)

@@ -42,8 +42,14 @@ class PartnerHosts:
         return None
 
 
-def page_link(program: Program, campaign: Campaign, audience: Partner, url: str,
-              placement: str, hosts: PartnerHosts) -> TrackedLink:
+def page_link(
+    program: Program,
+    campaign: Campaign,
+    audience: Partner,
+    url: str,
+    placement: str,
+    hosts: PartnerHosts,
+) -> TrackedLink:
     """Return the link for url on the page audience shares: tracked when it leads to a partner.
 
     The destination partner's referral parameter carries audience's code, unless the
@@ -56,17 +62,25 @@ def page_link(program: Program, campaign: Campaign, audience: Partner, url: str,
     param = destination.tracking.referral_param
     if param and destination.id != audience.id:
         referral = (param, destination.tracking.code_for(audience.id))
-    tracked = tracked_url(url, source=audience.tracking.source, medium=program.medium,
-                          campaign=campaign.slug, content=placement, referral=referral)
+    tracked = tracked_url(
+        url,
+        source=audience.tracking.source,
+        medium=program.medium,
+        campaign=campaign.slug,
+        content=placement,
+        referral=referral,
+    )
     return TrackedLink(campaign.slug, audience.id, "page", placement, destination.id, tracked)
 
 
-def share_link(page_url: str, campaign: Campaign, audience: Partner,
-               channel: str) -> TrackedLink:
+def share_link(page_url: str, campaign: Campaign, audience: Partner, channel: str) -> TrackedLink:
     """Return the link audience posts in channel: its variant page tagged with the channel."""
-    url = add_query_params(page_url, [
-        ("utm_source", audience.tracking.source),
-        ("utm_medium", channel),
-        ("utm_campaign", campaign.slug),
-    ])
+    url = add_query_params(
+        page_url,
+        [
+            ("utm_source", audience.tracking.source),
+            ("utm_medium", channel),
+            ("utm_campaign", campaign.slug),
+        ],
+    )
     return TrackedLink(campaign.slug, audience.id, channel, "share", "", url)

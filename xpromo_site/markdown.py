@@ -57,8 +57,7 @@ def render_markdown(text: str, path: str, line_offset: int) -> Body:
             if not isinstance(href, str) or not is_trackable(href):
                 continue
             raw = str(token.info or "") or href
-            line_no, col = _column(lines, first, last, href if raw == href else raw,
-                                   search_from)
+            line_no, col = _column(lines, first, last, href if raw == href else raw, search_from)
             search_from = line_no
             token.attrSet("href", f"{LINK_MARK}{len(links)}{LINK_MARK}")
             links.append(BodyLink(href, Location(path, line_offset + line_no + 1, col)))

@@ -22,8 +22,20 @@ from .models import LINK_MARK, Body, Campaign, Partner
 from .site import Published, Site, Variant
 from .themes import Theme, render_template
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LINKS_COLUMNS = ("campaign", "partner", "channel", "placement", "destination", "url")
 _MARK_RE = re.compile(f"{LINK_MARK}(\\d+){LINK_MARK}")
@@ -59,7 +71,8 @@ def brand_css(partners: Iterable[Partner]) -> str:
         rules.append(
             f".brand-{p.id}{{--brand-primary:{c.primary};--brand-on-primary:{c.on_primary};"
             f"--brand-text:{c.text};--brand-background:{c.background};"
-            f"--brand-accent:{c.accent or c.primary}}}")
+            f"--brand-accent:{c.accent or c.primary}}}"
+        )
     return "\n".join(rules) + "\n"
 
 
@@ -106,8 +119,10 @@ class _Renderer:
             "logo_for_primary": on_dark if dark and on_dark else logo,
             "primary_is_dark": dark,
             "colors": {
-                "primary": colors.primary, "on_primary": colors.on_primary,
-                "text": colors.text, "background": colors.background,
+                "primary": colors.primary,
+                "on_primary": colors.on_primary,
+                "text": colors.text,
+                "background": colors.background,
                 "accent": colors.accent or colors.primary,
             },
             "hub_path": f"partners/{partner.id}/",
@@ -133,8 +148,7 @@ class _Renderer:
             "extra": campaign.extra,
         }
 
-    def _common(self, page_path: str, brand: Partner,
-                legal: Iterable[Partner]) -> dict[str, Any]:
+    def _common(self, page_path: str, brand: Partner, legal: Iterable[Partner]) -> dict[str, Any]:
         depth = page_path.count("/")
         return {
             "program": self.program,
@@ -150,8 +164,9 @@ class _Renderer:
 
     def page(self, path: str, template: str, context: dict[str, Any]) -> None:
         html = render_template(self.theme, template, context)
-        self.files[path + "index.html" if path.endswith("/") or not path else path] = (
-            html.encode("utf-8"))
+        self.files[path + "index.html" if path.endswith("/") or not path else path] = html.encode(
+            "utf-8"
+        )
 
     # pages ----------------------------------------------------------------------------
     def home(self) -> None:
@@ -178,10 +193,10 @@ class _Renderer:
             "lead": self.partners[lead.id],
             "co_partners": [self.partners[p.id] for p in item.partners if p.id != lead.id],
             "variant": None if variant.canonical else self.partners[lead.id],
-            "variants": [{"partner": self.partners[v.lead.id], "path": v.path}
-                         for v in item.variants],
-            "body_html": fill_links(item.campaign.body, [link.url for link in
-                                                         variant.body_links]),
+            "variants": [
+                {"partner": self.partners[v.lead.id], "path": v.path} for v in item.variants
+            ],
+            "body_html": fill_links(item.campaign.body, [link.url for link in variant.body_links]),
             "cta": cta,
             "referral_code": _referral_code(item, variant, self.site),
         }
@@ -192,12 +207,16 @@ class _Renderer:
             if partner not in item.partners:
                 continue
             variant = next(v for v in item.variants if v.lead.id == partner.id)
-            entries.append({
-                "campaign": self.campaigns[item.campaign.slug],
-                "variant_path": variant.path,
-                "share_links": [{"channel": link.channel, "url": link.url}
-                                for link in item.share_links[partner.id]],
-            })
+            entries.append(
+                {
+                    "campaign": self.campaigns[item.campaign.slug],
+                    "variant_path": variant.path,
+                    "share_links": [
+                        {"channel": link.channel, "url": link.url}
+                        for link in item.share_links[partner.id]
+                    ],
+                }
+            )
         context = self._common(f"partners/{partner.id}/", partner, [partner])
         context.update({"partner": self.partners[partner.id], "entries": entries})
         self.page(f"partners/{partner.id}/", "hub.html", context)
@@ -206,10 +225,13 @@ class _Renderer:
         for page in self.site.pages:
             path = f"{page.slug}/"
             context = self._common(path, self.site.owner, [self.site.owner])
-            context["page"] = {"title": page.title, "description": page.description,
-                               "body_html": fill_links(page.body,
-                                                       [link.url for link in page.body.links]),
-                               "path": path, "extra": page.extra}
+            context["page"] = {
+                "title": page.title,
+                "description": page.description,
+                "body_html": fill_links(page.body, [link.url for link in page.body.links]),
+                "path": path,
+                "extra": page.extra,
+            }
             self.page(path, "page.html", context)
 
     def not_found(self) -> None:
@@ -252,13 +274,14 @@ def _event(campaign: Campaign) -> dict[str, Any] | None:
     zone = ZoneInfo(event.timezone)
     start = event.start.replace(tzinfo=zone)
     end = event.end.replace(tzinfo=zone) if event.end else None
-    start_label = (f"{WEEKDAYS[start.weekday()]} {format_date(start.date())}, "
-                   f"{_format_time(start)}")
+    start_label = f"{WEEKDAYS[start.weekday()]} {format_date(start.date())}, {_format_time(start)}"
     end_label = None
     if end is not None:
-        end_label = (_format_time(end) if end.date() == start.date()
-                     else f"{WEEKDAYS[end.weekday()]} {format_date(end.date())}, "
-                          f"{_format_time(end)}")
+        end_label = (
+            _format_time(end)
+            if end.date() == start.date()
+            else f"{WEEKDAYS[end.weekday()]} {format_date(end.date())}, {_format_time(end)}"
+        )
     offset = start.strftime("%z")
     return {
         "start": start,
@@ -291,17 +314,20 @@ def links_csv(rows: Iterable[TrackedLink]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(LINKS_COLUMNS)
     for row in rows:
-        writer.writerow([row.campaign, row.partner, row.channel, row.placement,
-                         row.destination, row.url])
+        writer.writerow(
+            [row.campaign, row.partner, row.channel, row.placement, row.destination, row.url]
+        )
     return buffer.getvalue()
 
 
 def sitemap_xml(urls: Iterable[str]) -> str:
     """Return a sitemap listing urls."""
     entries = "".join(f"  <url><loc>{xml_escape(url)}</loc></url>\n" for url in urls)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{entries}</urlset>\n")
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{entries}</urlset>\n"
+    )
 
 
 def render_site(site: Site, theme: Theme, assets: Mapping[str, bytes]) -> list[OutputFile]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import Collector, Location
 from .tracking import is_trackable
@@ -53,10 +53,12 @@ class Spec:
     def wrong(self, node: Node, name: str, checker: Checker, hint: str | None = None) -> Any:
         """Report 'name' must be <what> (got <value>)."""
         if node.kind == "null":
-            return checker.error(node.location, f"'{name}' has no value",
-                                 hint or f"'{name}' must be {self.what}")
-        return checker.error(node.location,
-                             f"'{name}' must be {self.what} (got {node.describe()})", hint)
+            return checker.error(
+                node.location, f"'{name}' has no value", hint or f"'{name}' must be {self.what}"
+            )
+        return checker.error(
+            node.location, f"'{name}' must be {self.what} (got {node.describe()})", hint
+        )
 
 
 def _text_of(node: Node) -> str | None:
@@ -68,8 +70,13 @@ def _text_of(node: Node) -> str | None:
 class Text(Spec):
     what = "text"
 
-    def __init__(self, pattern: str | None = None, what: str | None = None,
-                 hint: str | None = None, max_length: int = 2000) -> None:
+    def __init__(
+        self,
+        pattern: str | None = None,
+        what: str | None = None,
+        hint: str | None = None,
+        max_length: int = 2000,
+    ) -> None:
         self.pattern = re.compile(pattern) if pattern else None
         self.what = what or self.what
         self.hint = hint
@@ -81,12 +88,16 @@ class Text(Spec):
             return self.wrong(node, name, checker, self.hint)
         text = text.strip()
         if not text:
-            return checker.error(node.location, f"'{name}' is empty",
-                                 self.hint or f"write {self.what} or remove the key")
+            return checker.error(
+                node.location,
+                f"'{name}' is empty",
+                self.hint or f"write {self.what} or remove the key",
+            )
         if len(text) > self.max_length:
-            return checker.error(node.location,
-                                 f"'{name}' is too long ({len(text)} characters; "
-                                 f"at most {self.max_length})")
+            return checker.error(
+                node.location,
+                f"'{name}' is too long ({len(text)} characters; at most {self.max_length})",
+            )
         if self.pattern and not self.pattern.fullmatch(text):
             return self.wrong(node, name, checker, self.hint)
         return text
@@ -105,8 +116,9 @@ class Slug(Text):
     """A lowercase slug; a bad one gets the nearest slug as its hint."""
 
     def __init__(self) -> None:
-        super().__init__(SLUG_RE, "a lowercase slug (letters a-z, digits, single hyphens)",
-                         max_length=64)
+        super().__init__(
+            SLUG_RE, "a lowercase slug (letters a-z, digits, single hyphens)", max_length=64
+        )
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
         text = _text_of(node)
@@ -122,8 +134,9 @@ def slug() -> Slug:
 
 class Token(Text):
     def __init__(self) -> None:
-        super().__init__(r"[a-z0-9][a-z0-9_-]*", "a tracking value (lowercase a-z, 0-9, - and _)",
-                         max_length=100)
+        super().__init__(
+            r"[a-z0-9][a-z0-9_-]*", "a tracking value (lowercase a-z, 0-9, - and _)", max_length=100
+        )
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
         text = _text_of(node)
@@ -141,9 +154,12 @@ class Url(Text):
         if text is INVALID:
             return text
         if any(c.isspace() for c in text) or not is_trackable(text):
-            hint = None
             if "://" not in text and "." in text and not text.startswith(("/", "mailto:")):
                 hint = f"add the scheme: https://{text}"
+            elif text.startswith("/") or "://" not in text:
+                hint = "write the full address of a web page, starting with https://"
+            else:
+                hint = "only web addresses (http:// or https://) are allowed here"
             return self.wrong(node, name, checker, hint)
         return text
 
@@ -153,10 +169,14 @@ class Color(Text):
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
         if node.kind == "null":
+            key = name.rpartition(".")[2]
+            # an empty value starts just after "key:"; the stray # is one column on
+            where = Location(node.location.path, node.location.line, node.location.col + 1)
             return checker.error(
-                node.location, f"'{name}' has no value",
-                f'in YAML an unquoted # starts a comment: quote colours, '
-                f'like {name}: "#0B5FFF"')
+                where,
+                f"'{name}' has no value",
+                f'in YAML an unquoted # starts a comment: quote colours, like {key}: "#0B5FFF"',
+            )
         text = super().check(node, name, checker)
         if text is INVALID:
             return text
@@ -192,8 +212,11 @@ class Date(Spec):
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             value = _parse_date(text)
             if value is None:
-                return checker.error(node.location, f"'{name}' is not a real date (got {text})",
-                                     "check the month (01-12) and the day of the month")
+                return checker.error(
+                    node.location,
+                    f"'{name}' is not a real date (got {text})",
+                    "check the month (01-12) and the day of the month",
+                )
             return value
         return self.wrong(node, name, checker, "for example 2026-12-01")
 
@@ -213,9 +236,11 @@ class DateTime(Spec):
         day = _parse_date(match[1])
         hour, minute, second = int(match[2]), int(match[3]), int(match[4] or 0)
         if day is None or hour > 23 or minute > 59 or second > 59:
-            return checker.error(node.location,
-                                 f"'{name}' is not a real date and time (got {text})",
-                                 "check the month, day, hour (00-23) and minute (00-59)")
+            return checker.error(
+                node.location,
+                f"'{name}' is not a real date and time (got {text})",
+                "check the month, day, hour (00-23) and minute (00-59)",
+            )
         return dt.datetime(day.year, day.month, day.day, hour, minute, second)
 
 
@@ -231,8 +256,18 @@ class TimeZone(Text):
                 raise ZoneInfoNotFoundError(text)
             ZoneInfo(text)
         except (ZoneInfoNotFoundError, ValueError):
-            return self.wrong(node, name, checker,
-                              "use a name from the tz database, e.g. America/New_York or UTC")
+            zones = sorted(available_timezones())
+            last = text.lower().rpartition("/")[2]
+            close = (
+                difflib.get_close_matches(text, zones, 1, 0.75)
+                or [z for z in zones if z.lower().rpartition("/")[2] == last][:1]
+            )
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else "use a name from the tz database, e.g. America/New_York or UTC"
+            )
+            return self.wrong(node, name, checker, hint)
         return text
 
 
@@ -261,11 +296,11 @@ class OneOf(Spec):
 class Asset(Text):
     """A path to a file inside the site, relative to the site root."""
 
-    def __init__(self, extensions: tuple[str, ...]) -> None:
+    def __init__(self, extensions: tuple[str, ...], kinds: str) -> None:
         super().__init__()
         self.extensions = extensions
-        self.what = "a path inside the site to a " + "/".join(
-            e.lstrip(".").upper() for e in extensions) + " file"
+        self.kinds = kinds
+        self.what = f"a path inside the site to {kinds} file"
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
         text = super().check(node, name, checker)
@@ -273,27 +308,35 @@ class Asset(Text):
             return text
         posix = PurePosixPath(text.replace("\\", "/"))
         if posix.is_absolute() or ".." in posix.parts or "://" in text or ":" in posix.parts[0]:
-            return checker.error(node.location, f"'{name}' must be a path inside the site "
-                                 f"(got '{text}')",
-                                 "write it relative to the folder of partners.yaml, "
-                                 "e.g. assets/logos/brand.svg")
+            return checker.error(
+                node.location,
+                f"'{name}' must be a path inside the site (got '{text}')",
+                "write it relative to the folder of partners.yaml, e.g. assets/logos/brand.svg",
+            )
         if posix.suffix.lower() not in self.extensions:
-            return self.wrong(node, name, checker)
+            return checker.error(
+                node.location,
+                f"'{name}' must be {self.kinds} file (got '{text}')",
+                f"convert it to {self.kinds} file",
+            )
         full = checker.root / posix
         if not full.is_file():
             hint = "check the spelling and that the file is committed"
             parent = full.parent
             if parent.is_dir():
                 names = sorted(p.name for p in parent.iterdir() if p.is_file())
-                close = difflib.get_close_matches(posix.name, names, 1, 0.6)
+                close = difflib.get_close_matches(posix.name, names, 1, 0.8)
                 if close:
                     hint = f"did you mean '{(posix.parent / close[0]).as_posix()}'?"
             return checker.error(node.location, f"'{name}' file not found: {text}", hint)
         try:
             full.resolve().relative_to(checker.root.resolve())
         except ValueError:
-            return checker.error(node.location, f"'{name}' points outside the site "
-                                 f"(got '{text}')", "copy the file into assets/")
+            return checker.error(
+                node.location,
+                f"'{name}' points outside the site (got '{text}')",
+                "copy the file into assets/",
+            )
         return posix.as_posix()
 
 
@@ -306,25 +349,34 @@ class ListOf(Spec):
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
         if node.kind != "list":
-            if node.kind in ("text", "number") and self.min_items <= 1:
-                return self.wrong(node, name, checker,
-                                  f"write a list, e.g. {name}: [{node.raw}]")
+            if node.kind in ("text", "number"):
+                items = ", ".join(part.strip() for part in node.raw.split(",") if part.strip())
+                key = name.rpartition(".")[2]
+                return self.wrong(node, name, checker, f"write a list: {key}: [{items}]")
             return self.wrong(node, name, checker)
-        values = [self.item.check(child, f"{name}[{i + 1}]", checker)
-                  for i, child in enumerate(node.value)]
+        values = [
+            self.item.check(child, f"{name}[{i + 1}]", checker)
+            for i, child in enumerate(node.value)
+        ]
         if self.unique:
             seen: dict[Any, int] = {}
             for index, (child, value) in enumerate(zip(node.value, values, strict=True)):
                 if value is INVALID:
                     continue
                 if value in seen:
-                    checker.error(child.location, f"'{value}' is listed twice in '{name}'",
-                                  f"remove entry {index + 1}")
+                    checker.error(
+                        child.location,
+                        f"'{value}' is listed twice in '{name}'",
+                        f"remove entry {index + 1}",
+                    )
                     values[index] = INVALID
                 seen.setdefault(value, index)
         if len(node.value) < self.min_items:
-            return checker.error(node.location, f"'{name}' needs at least {self.min_items} "
-                                 f"entries (got {len(node.value)})")
+            return checker.error(
+                node.location,
+                f"'{name}' needs at least {self.min_items} "
+                f"{'entry' if self.min_items == 1 else 'entries'} (got {len(node.value)})",
+            )
         return values
 
 
@@ -374,34 +426,47 @@ class Struct(Spec):
 
     what = "a mapping"
 
-    def __init__(self, fields: Mapping[str, Field], label: str = "",
-                 after: Callable[[dict[str, Any], Node, Checker], None] | None = None) -> None:
+    def __init__(
+        self,
+        fields: Mapping[str, Field],
+        label: str = "",
+        after: Callable[[dict[str, Any], Node, Checker], None] | None = None,
+        example: str | None = None,
+    ) -> None:
         self.fields = dict(fields)
         self.label = label
         self.after = after
+        self.example = example
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
         if node.kind != "mapping":
-            return self.wrong(node, name, checker)
+            if not name:
+                return checker.error(
+                    node.location,
+                    f"{self.label} must be 'key: value' fields (got {node.describe()})",
+                    self.example,
+                )
+            return self.wrong(node, name, checker, self.example)
         result: dict[str, Any] = {}
+        meant: set[str] = set()
         for key in node.value:
             if key not in self.fields:
-                self._unknown(node, key, name, checker)
+                meant.update(self._unknown(node, key, name, checker))
         # entries of a list are named by their label; nested mappings by a dotted path
         prefix = "" if not name or name.endswith("]") else f"{name}."
         for key, field_ in self.fields.items():
             child = node.value.get(key)
             if child is None:
-                if field_.required:
+                if field_.required and key not in meant:
                     where = f" in {self.label or name}" if (self.label or name) else ""
-                    checker.error(node.location, f"missing required key '{key}'{where}",
-                                  f"add '{key}:' ({field_.spec.what})")
-                    result[key] = INVALID
-                else:
-                    result[key] = field_.default
+                    checker.error(
+                        node.location,
+                        f"missing required key '{key}'{where}",
+                        f"add '{key}:' ({field_.spec.what})",
+                    )
+                result[key] = INVALID if field_.required else field_.default
                 continue
-            if child.kind == "null" and not field_.required and not isinstance(field_.spec,
-                                                                                 Color):
+            if child.kind == "null" and not field_.required and not isinstance(field_.spec, Color):
                 result[key] = field_.default
                 continue
             result[key] = field_.spec.check(child, f"{prefix}{key}", checker)
@@ -412,12 +477,20 @@ class Struct(Spec):
     def _unknown(self, node: Node, key: str, name: str, checker: Checker) -> None:
         known = list(self.fields)
         close = difflib.get_close_matches(key, known, 1, 0.6) or difflib.get_close_matches(
-            key.lower().replace("colour", "color"), known, 1, 0.6)
+            key.lower().replace("colour", "color"), known, 1, 0.6
+        )
         where = f" in {self.label or name}" if (self.label or name) else ""
-        hint = f"did you mean '{close[0]}'?" if close else (
-            "allowed keys: " + ", ".join(known) + "; put your own data under 'extra:'"
-            if "extra" in self.fields else "allowed keys: " + ", ".join(known))
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else (
+                "allowed keys: " + ", ".join(known) + "; put your own data under 'extra:'"
+                if "extra" in self.fields
+                else "allowed keys: " + ", ".join(known)
+            )
+        )
         checker.error(node.key_locations[key], f"unknown key '{key}'{where}", hint)
+        return close[:1]
 
 
 def is_valid(*values: Any) -> bool:
@@ -430,3 +503,23 @@ def is_valid(*values: Any) -> bool:
         if isinstance(value, list) and not is_valid(*value):
             return False
     return True
+
+
+def check_known(
+    partner_id: str, location: Location, known: set[str], checker: Checker, why: str = ""
+) -> bool:
+    """Report an unknown partner id with the closest known one as hint; True if known."""
+    if partner_id in known:
+        return True
+    close = (
+        difflib.get_close_matches(partner_id, sorted(known), 1, 0.6)
+        or difflib.get_close_matches(suggest_slug(partner_id), sorted(known), 1, 0.6)
+        or [k for k in sorted(known) if suggest_slug(partner_id).startswith(k + "-")][:1]
+    )
+    hint = (
+        f"did you mean '{close[0]}'?" if close else ("known partners: " + ", ".join(sorted(known)))
+    )
+    if why:
+        hint = f"{why}; {hint}"
+    checker.error(location, f"unknown partner '{partner_id}'", hint)
+    return False

@@ -91,17 +91,34 @@ class Site:
                 rows.update(dict.fromkeys(variant.body_links))
             for links in item.share_links.values():
                 rows.update(dict.fromkeys(links))
-        return sorted(rows, key=lambda r: (r.campaign, r.partner, r.channel != "page",
-                                           r.channel, r.placement, r.url))
+        return sorted(
+            rows,
+            key=lambda r: (
+                r.campaign,
+                r.partner,
+                r.channel != "page",
+                r.channel,
+                r.placement,
+                r.url,
+            ),
+        )
 
 
-def _variant(program: Program, campaign: Campaign, status: Status, lead: Partner, path: str,
-             canonical: bool, hosts: PartnerHosts) -> Variant:
+def _variant(
+    program: Program,
+    campaign: Campaign,
+    status: Status,
+    lead: Partner,
+    path: str,
+    canonical: bool,
+    hosts: PartnerHosts,
+) -> Variant:
     cta = None
     if status is Status.LIVE:
         cta = page_link(program, campaign, lead, campaign.cta.url, "cta", hosts)
-    body = tuple(page_link(program, campaign, lead, link.url, "body", hosts)
-                 for link in campaign.body.links)
+    body = tuple(
+        page_link(program, campaign, lead, link.url, "body", hosts) for link in campaign.body.links
+    )
     return Variant(campaign, status, lead, path, canonical, cta, body)
 
 
@@ -113,8 +130,13 @@ def _sort_key(item: Published) -> tuple[int, int, str]:
     return (1, -end.toordinal(), item.campaign.slug)
 
 
-def assemble(program: Program, partners: tuple[Partner, ...], campaigns: tuple[Campaign, ...],
-             pages: tuple[Page, ...], today: dt.date) -> Site:
+def assemble(
+    program: Program,
+    partners: tuple[Partner, ...],
+    campaigns: tuple[Campaign, ...],
+    pages: tuple[Page, ...],
+    today: dt.date,
+) -> Site:
     """Return the Site for today: what is published, every page path and every link.
 
     Expects validated input (every campaign names known partners, the owner exists).
@@ -136,15 +158,22 @@ def assemble(program: Program, partners: tuple[Partner, ...], campaigns: tuple[C
         lead = by_id[program.owner] if program.owner in campaign.partners else members[0]
         canonical = _variant(program, campaign, status, lead, f"{campaign.slug}/", True, hosts)
         variants = tuple(
-            _variant(program, campaign, status, partner, f"{campaign.slug}/{partner.id}/",
-                     False, hosts)
-            for partner in members)
+            _variant(
+                program, campaign, status, partner, f"{campaign.slug}/{partner.id}/", False, hosts
+            )
+            for partner in members
+        )
         shares = {}
         for variant in variants:
             page_url = program.base_url + variant.path
-            shares[variant.lead.id] = tuple(
-                share_link(page_url, campaign, variant.lead, channel)
-                for channel in campaign.channels) if status is Status.LIVE else ()
+            shares[variant.lead.id] = (
+                tuple(
+                    share_link(page_url, campaign, variant.lead, channel)
+                    for channel in campaign.channels
+                )
+                if status is Status.LIVE
+                else ()
+            )
         published.append(Published(campaign, status, members, canonical, variants, shares))
     published.sort(key=_sort_key)
     return Site(

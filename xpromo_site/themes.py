@@ -32,8 +32,11 @@ class Theme:
 def _static_files(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def load_theme(root: Path, name: str, filters: Mapping[str, Any] | None = None) -> Theme:
@@ -79,17 +82,35 @@ def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
         return theme.environment.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as error:
         location = Location(_display(error.filename, theme.root), error.lineno or 1, 1)
-        raise XpromoError([Diagnostic(location, f"template error: {error.message}",
-                                      "check the tag on this line of the template")]) from None
+        raise XpromoError(
+            [
+                Diagnostic(
+                    location,
+                    f"template error: {error.message}",
+                    "check the tag on this line of the template",
+                )
+            ]
+        ) from None
     except jinja2.TemplateNotFound as error:
-        raise XpromoError([Diagnostic(Location(_display(None, theme.root)),
-                                      f"template not found: {error.name}",
-                                      "templates live in themes/<name>/templates/")]) from None
+        raise XpromoError(
+            [
+                Diagnostic(
+                    Location(_display(None, theme.root)),
+                    f"template not found: {error.name}",
+                    "templates live in themes/<name>/templates/",
+                )
+            ]
+        ) from None
     except jinja2.UndefinedError as error:
-        raise XpromoError([Diagnostic(_template_frame(theme, name),
-                                      f"template error: {error.message} (rendering {name})",
-                                      "see docs/THEMES.md for the variables each template "
-                                      "gets")]) from None
+        raise XpromoError(
+            [
+                Diagnostic(
+                    _template_frame(theme, name),
+                    f"template error: {error.message} (rendering {name})",
+                    "see docs/THEMES.md for the variables each template gets",
+                )
+            ]
+        ) from None
 
 
 def _template_frame(theme: Theme, name: str) -> Location:

@@ -9,6 +9,7 @@ YAML header and body, keeping the line offset of each.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -77,17 +78,27 @@ class Node:
 
 
 _HINTS = (
-    ("cannot start any token", "indent with spaces, not tabs, and quote values that start "
-     "with @ or `"),
-    ("mapping values are not allowed", "quote text that contains ': ', for example "
-     "title: \"Backup: the webinar\""),
-    ("could not find expected ':'", "each line of a mapping needs 'key: value'; check the "
-     "line above for a missing colon or an unclosed quote"),
-    ("did not find expected key", "check the indentation of this line against the keys "
-     "above it"),
-    ("found undefined alias", "define the &anchor before using *alias, or quote a value "
-     "that starts with *"),
+    (
+        "cannot start any token",
+        "indent with spaces, not tabs, and quote values that start with @ or `",
+    ),
+    (
+        "mapping values are not allowed",
+        "quote text that contains ': ', for example title: \"Backup: the webinar\"",
+    ),
+    (
+        "could not find expected ':'",
+        "each line of a mapping needs 'key: value'; check the "
+        "line above for a missing colon or an unclosed quote",
+    ),
+    ("did not find expected key", "check the indentation of this line against the keys above it"),
+    (
+        "found undefined alias",
+        "define the &anchor before using *alias, or quote a value that starts with *",
+    ),
     ("found unexpected end of stream", "a quoted value is not closed"),
+    ("tab", "indent with spaces, not tabs"),
+    ("single document", "the file holds one YAML document: remove the second '---' line"),
 )
 
 
@@ -96,6 +107,8 @@ def _syntax_error(error: yaml.MarkedYAMLError, path: str, line_offset: int) -> X
     line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
     col = (mark.column + 1) if mark else 1
     problem = (error.problem or error.context or "invalid YAML").strip()
+    if error.context and error.problem and error.context.startswith("expected"):
+        problem = f"{error.context.strip()}, {problem}"
     hint = next((h for needle, h in _HINTS if needle in problem), None)
     return XpromoError([Diagnostic(Location(path, line, col), f"invalid YAML: {problem}", hint)])
 
@@ -115,11 +128,15 @@ class _Builder:
     def build(self, node: yaml.Node, depth: int = 0) -> Node:
         self.count += 1
         if self.count > MAX_NODES or depth > 100:
-            raise XpromoError([Diagnostic(
-                self.location(node),
-                "this YAML expands to too many values",
-                "remove recursive or heavily repeated &anchor/*alias references",
-            )])
+            raise XpromoError(
+                [
+                    Diagnostic(
+                        self.location(node),
+                        "this YAML expands to too many values",
+                        "remove recursive or heavily repeated &anchor/*alias references",
+                    )
+                ]
+            )
         location = self.location(node)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, location, depth)
@@ -137,17 +154,20 @@ class _Builder:
         for key_node, value_node in node.value:
             key_location = self.location(key_node)
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Diagnostic(
-                    key_location, "a key must be plain text, not a list or mapping"))
+                self.problems.append(
+                    Diagnostic(key_location, "a key must be plain text, not a list or mapping")
+                )
                 continue
             key = str(key_node.value)
             if key in children:
                 first = keys[key]
-                self.problems.append(Diagnostic(
-                    key_location,
-                    f"duplicate key '{key}'",
-                    f"'{key}' is already set at line {first.line}; keep one of them",
-                ))
+                self.problems.append(
+                    Diagnostic(
+                        key_location,
+                        f"duplicate key '{key}'",
+                        f"'{key}' is already set at line {first.line}; keep one of them",
+                    )
+                )
                 continue
             keys[key] = key_location
             children[key] = self.build(value_node, depth + 1)
@@ -157,18 +177,47 @@ class _Builder:
         kind = SCALAR_KINDS.get(node.tag)
         raw = str(node.value)
         if kind is None:
-            self.problems.append(Diagnostic(
-                location, f"unsupported YAML tag '{node.tag}'", "remove the !tag"))
+            self.problems.append(
+                Diagnostic(location, f"unsupported YAML tag '{node.tag}'", "remove the !tag")
+            )
             return Node("text", raw, location, raw)
         if kind in ("text", "timestamp"):
             return Node(kind, raw, location, raw)
         constructors = {
-            "number": (self.constructor.construct_yaml_int
-                       if node.tag.endswith("int") else self.constructor.construct_yaml_float),
+            "number": (
+                self.constructor.construct_yaml_int
+                if node.tag.endswith("int")
+                else self.constructor.construct_yaml_float
+            ),
             "boolean": self.constructor.construct_yaml_bool,
             "null": self.constructor.construct_yaml_null,
         }
         return Node(kind, constructors[kind](node), location, raw)
+
+
+def read_source(path: Path, rel: str) -> str:
+    """Return the UTF-8 text of a source file.
+
+    Raises XpromoError located at the first byte that is not UTF-8.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise XpromoError(
+            [
+                Diagnostic(
+                    Location(rel, line, col),
+                    f"the file is not UTF-8 text: byte 0x{data[error.start]:02X} here cannot "
+                    "be read",
+                    "save the file with UTF-8 encoding (most editors offer it under "
+                    "'Save with encoding')",
+                )
+            ]
+        ) from None
 
 
 def load_yaml(text: str, path: str, line_offset: int = 0) -> Node:
@@ -183,8 +232,9 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Node:
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, path, line_offset) from None
     except yaml.YAMLError as error:  # pragma: no cover - reader errors without a mark
-        raise XpromoError([Diagnostic(Location(path, 1 + line_offset, 1),
-                                      f"invalid YAML: {error}")]) from None
+        raise XpromoError(
+            [Diagnostic(Location(path, 1 + line_offset, 1), f"invalid YAML: {error}")]
+        ) from None
     if root is None:
         return Node("null", None, Location(path, 1 + line_offset, 1))
     builder = _Builder(path, line_offset)
@@ -216,22 +266,30 @@ def split_front_matter(text: str, path: str) -> FrontMatter:
     text = text.removeprefix("\ufeff")
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip() != _FENCE:
-        raise XpromoError([Diagnostic(
-            Location(path, 1, 1),
-            "the file does not start with front matter",
-            "begin the file with a line '---', then the YAML fields "
-            "(title, type, partners, ...), then another '---' line",
-        )])
+        raise XpromoError(
+            [
+                Diagnostic(
+                    Location(path, 1, 1),
+                    "the file does not start with front matter",
+                    "begin the file with a line '---', then the YAML fields "
+                    "(title, type, partners, ...), then another '---' line",
+                )
+            ]
+        )
     for index in range(1, len(lines)):
         if lines[index].rstrip() in (_FENCE, "..."):
             return FrontMatter(
                 yaml_text="".join(lines[1:index]),
                 yaml_line_offset=1,
-                body="".join(lines[index + 1:]),
+                body="".join(lines[index + 1 :]),
                 body_line_offset=index + 1,
             )
-    raise XpromoError([Diagnostic(
-        Location(path, 1, 1),
-        "the front matter is not closed",
-        "add a line '---' after the last YAML field, before the Markdown text",
-    )])
+    raise XpromoError(
+        [
+            Diagnostic(
+                Location(path, 1, 1),
+                "the front matter is not closed",
+                "add a line '---' after the last YAML field, before the Markdown text",
+            )
+        ]
+    )

@@ -1,0 +1,37 @@
+"""Shared test options and fixtures."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files and expected messages from the current output",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run should rewrite golden files instead of comparing with them."""
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    """A private copy of the demo program at the repo root."""
+    target = tmp_path / "demo"
+    target.mkdir()
+    shutil.copy2(REPO / "partners.yaml", target / "partners.yaml")
+    for folder in ("content", "assets", "themes"):
+        shutil.copytree(REPO / folder, target / folder)
+    return target

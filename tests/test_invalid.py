@@ -1,0 +1,280 @@
+"""Invalid input: every bad form of the file contract gives exact, located messages.
+
+Layout
+------
+``tests/sites/minimal/``
+    The smallest valid program (three partners, two campaigns, one page). It checks
+    clean: exit 0 and nothing on stderr.
+``tests/invalid/<case>/``
+    One folder per bad-input case, named in short kebab-case. It holds only what
+    differs from the minimal site, plus ``expected.txt``:
+
+    - any file is copied over a fresh copy of the minimal site, at the same path;
+    - an empty file named ``<path>.delete`` deletes ``<path>`` from the copy;
+    - ``expected.txt`` is the exact stderr of ``xpromo check`` run with the site folder
+      as the current directory (so paths read ``partners.yaml:12:5: error: ...``),
+      ending with the summary line ``error: N problem(s) found``.
+
+How a case runs
+---------------
+The minimal site is copied to a temporary folder, the case is laid over it, and a
+sentinel "previous build" is put in ``public/``. Then ``xpromo check`` and ``xpromo build``
+run in-process through the real entry point (``xpromo_site.cli.main``, including its
+internal-error guard), with the site folder as the current directory. Each must exit 1,
+print nothing on stdout and no traceback, and leave every file of the site, ``public/``
+included, byte-identical, with no staging folder beside it.
+
+``check`` must print ``expected.txt`` exactly. ``build`` prints the same diagnostics; only
+its summary line says more, so the test derives it from ``expected.txt``:
+``error: N problems found`` becomes ``error: N problems found; public/ was left as it was``.
+A few cases also run ``python -m xpromo_site`` in a subprocess (``SUBPROCESS_CASES``).
+
+Known wrong messages
+--------------------
+``KNOWN_BAD`` maps a case to what is wrong with xpromo's current output. Its
+``expected.txt`` holds the message xpromo *should* print, written by hand, and its tests
+are ``xfail(strict=True)``: once xpromo is fixed they XPASS and fail, asking for the entry
+to be removed.
+
+Updating expected files
+-----------------------
+``pytest tests/test_invalid.py --update-golden`` rewrites ``expected.txt`` of every case
+not in ``KNOWN_BAD`` from xpromo's current ``check`` output (review the diff before
+committing). The hand-written files of ``KNOWN_BAD`` cases are never overwritten.
+
+To add a case: create ``tests/invalid/<case>/`` with the changed files, run the command
+above, and read the new ``expected.txt`` as a user would. If the message is wrong, write
+the right one by hand and add the case to ``KNOWN_BAD``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xpromo_site.cli import main
+
+TESTS = Path(__file__).resolve().parent
+MINIMAL = TESTS / "sites" / "minimal"
+INVALID = TESTS / "invalid"
+EXPECTED = "expected.txt"
+DELETE_SUFFIX = ".delete"
+TODAY = "2026-11-23"
+
+SENTINEL = {
+    "public/index.html": b"<!doctype html><title>the previous build</title>\n",
+    "public/beta/index.html": b"<!doctype html><title>a page of the previous build</title>\n",
+    "public/links.csv": b"campaign,partner,channel,placement,destination,url\n",
+}
+
+SUMMARY_RE = re.compile(r"error: (\d+) problems? found")
+DIAGNOSTIC_RE = re.compile(r"[^\s:][^:]*:\d+:\d+: error: \S.*")
+
+# case → what is wrong with xpromo's current output (its expected.txt holds the right one)
+KNOWN_BAD: dict[str, str] = {}
+
+# cases that also run in a real `python -m xpromo_site` process
+SUBPROCESS_CASES = ("campaign-yaml-error", "partners-yaml-syntax-error", "several-problems")
+
+CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _params(cases: list[str] | tuple[str, ...]) -> list[pytest.ParameterSet]:
+    return [
+        pytest.param(
+            case,
+            id=case,
+            marks=[pytest.mark.xfail(strict=True, raises=AssertionError, reason=KNOWN_BAD[case])]
+            if case in KNOWN_BAD
+            else [],
+        )
+        for case in cases
+    ]
+
+
+def _overlay(case_dir: Path, site: Path) -> None:
+    """Lay the case's files over the site; `<path>.delete` deletes `<path>`."""
+    for source in sorted(case_dir.rglob("*")):
+        rel = source.relative_to(case_dir)
+        if source.is_dir() or rel.as_posix() == EXPECTED:
+            continue
+        if source.name.endswith(DELETE_SUFFIX):
+            target = site / rel.with_name(source.name.removesuffix(DELETE_SUFFIX))
+            assert target.exists(), f"{case_dir.name}: {rel} deletes a file the site lacks"
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink()
+            continue
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(source.read_bytes())
+
+
+def _site_for(case: str | None, tmp_path: Path) -> Path:
+    """Return a fresh copy of the minimal site, the case laid over it, with a sentinel public/."""
+    site = tmp_path / "site"
+    shutil.copytree(MINIMAL, site)
+    if case is not None:
+        _overlay(INVALID / case, site)
+    for rel, data in SENTINEL.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
+    return site
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path under folder (hidden ones included) with its bytes; None for folders."""
+    return {
+        p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def _run(command: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run `xpromo <command> --today TODAY` in-process; return exit code, stdout, stderr."""
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--today", TODAY])
+    out, err = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 0 if code is None else 1), out, err
+
+
+def _build_stderr(check_stderr: str) -> str:
+    """The stderr build gives where check gave check_stderr: its summary line says more."""
+    lines = check_stderr.splitlines(keepends=True)
+    assert lines, "expected.txt is empty"
+    summary = lines[-1].rstrip("\n")
+    assert SUMMARY_RE.fullmatch(summary), f"the last line is not a summary: {summary!r}"
+    return "".join(lines[:-1]) + f"{summary}; public/ was left as it was\n"
+
+
+def _expected(case: str) -> str:
+    return (INVALID / case / EXPECTED).read_text(encoding="utf-8")
+
+
+def _assert_failed_cleanly(code: int, out: str, err: str) -> None:
+    assert "Traceback" not in out + err
+    assert "internal error" not in err
+    assert out == ""
+    assert code == 1, f"exit code {code}; stderr:\n{err}"
+
+
+# --- the minimal site ----------------------------------------------------------------------
+
+
+def test_minimal_site_checks_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = _site_for(None, tmp_path)
+    monkeypatch.chdir(site)
+    code, out, err = _run("check", capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("Checked ")
+
+
+def test_minimal_site_builds_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = _site_for(None, tmp_path)
+    monkeypatch.chdir(site)
+    code, out, err = _run("build", capsys)
+    assert (code, err) == (0, "")
+    assert out.startswith("Built ")
+    assert (site / "public" / "index.html").read_bytes() != SENTINEL["public/index.html"]
+    assert (site / "public" / "backup-webinar" / "beta" / "index.html").is_file()
+    assert not (site / "public" / "beta").exists(), "the previous build was not replaced"
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".public")]
+
+
+# --- the case folders themselves -----------------------------------------------------------
+
+
+def test_there_are_cases() -> None:
+    assert len(CASES) >= 100
+    assert set(KNOWN_BAD) <= set(CASES), "KNOWN_BAD names a case folder that does not exist"
+    assert set(SUBPROCESS_CASES) <= set(CASES)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_folder_is_well_formed(case: str, update_golden: bool) -> None:
+    folder = INVALID / case
+    if update_golden and not (folder / EXPECTED).exists():
+        pytest.skip("a new case: test_check writes its expected.txt")
+    assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", case), "case names are kebab-case"
+    files = [p for p in folder.rglob("*") if p.is_file() and p.name != EXPECTED]
+    assert files, "a case changes at least one file of the minimal site"
+    text = _expected(case)
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    lines = text.splitlines()
+    summary = SUMMARY_RE.fullmatch(lines[-1])
+    assert summary, f"the last line is not a summary: {lines[-1]!r}"
+    diagnostics = [line for line in lines[:-1] if not line.startswith("  hint: ")]
+    for line in diagnostics:
+        assert DIAGNOSTIC_RE.fullmatch(line), f"not a path:line:col: error: line: {line!r}"
+    assert int(summary[1]) == len(diagnostics)
+    assert ("1 problem found" in lines[-1]) == (len(diagnostics) == 1)
+
+
+# --- every case, in-process ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", _params(CASES))
+def test_check(
+    case: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    update_golden: bool,
+) -> None:
+    site = _site_for(case, tmp_path)
+    before = _snapshot(site)
+    monkeypatch.chdir(site)
+    code, out, err = _run("check", capsys)
+    if update_golden and case not in KNOWN_BAD:
+        (INVALID / case / EXPECTED).write_text(err, encoding="utf-8")
+    _assert_failed_cleanly(code, out, err)
+    assert _snapshot(site) == before, "check changed files of the site"
+    assert err == _expected(case)
+
+
+@pytest.mark.parametrize("case", _params(CASES))
+def test_build(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = _site_for(case, tmp_path)
+    before = _snapshot(site)
+    monkeypatch.chdir(site)
+    code, out, err = _run("build", capsys)
+    _assert_failed_cleanly(code, out, err)
+    assert _snapshot(site) == before, "a failed build changed public/ or left files behind"
+    assert err == _build_stderr(_expected(case))
+
+
+# --- a few cases in a real process -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize("case", _params(SUBPROCESS_CASES))
+def test_subprocess(case: str, command: str, tmp_path: Path) -> None:
+    site = _site_for(case, tmp_path)
+    before = _snapshot(site)
+    result = subprocess.run(
+        [sys.executable, "-m", "xpromo_site", command, "--today", TODAY],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    _assert_failed_cleanly(result.returncode, result.stdout, result.stderr)
+    assert _snapshot(site) == before
+    expected = _expected(case)
+    assert result.stderr == (expected if command == "check" else _build_stderr(expected))

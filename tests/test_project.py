@@ -1,0 +1,116 @@
+"""Promises about the project itself: quick start, CI, module layering, public API, lint."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import xpromo_site
+from tests.conftest import REPO
+
+LAYERS = {
+    "errors": 0,
+    "tracking": 0,
+    "colors": 0,
+    "yamlsource": 1,
+    "images": 1,
+    "models": 1,
+    "schema": 2,
+    "markdown": 2,
+    "partners": 3,
+    "content": 3,
+    "links": 4,
+    "site": 5,
+    "themes": 6,
+    "render": 7,
+    "output": 8,
+    "build": 9,
+    "cli": 10,
+    "__main__": 11,
+}
+
+
+def _quick_start() -> list[str]:
+    text = (REPO / "README.md").read_text()
+    block = re.search(r"## Quick start\n\n```sh\n(.*?)```", text, re.S)
+    assert block, "README has a Quick start with one sh block"
+    return [line for line in block[1].splitlines() if line.strip()]
+
+
+def test_quick_start_has_exactly_two_commands() -> None:
+    lines = _quick_start()
+    assert len(lines) == 2
+    assert "xpromo build" in lines[0]
+    assert "pytest" in lines[1]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    ci = (REPO / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in ci
+    assert _quick_start()[1] in ci.splitlines()
+
+
+def _imports(module: str) -> set[str]:
+    """Return the package modules that module imports ("__init__" for the package itself)."""
+    tree = ast.parse((REPO / "xpromo_site" / f"{module}.py").read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found.add(node.module.split(".")[0] if node.module else "__init__")
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(LAYERS))
+def test_imports_point_one_way(module: str) -> None:
+    for imported in _imports(module) - {"__init__"}:
+        assert imported in LAYERS, f"{module} imports {imported}, which has no layer"
+        assert LAYERS[imported] < LAYERS[module], (
+            f"{module} (layer {LAYERS[module]}) must not import {imported} "
+            f"(layer {LAYERS[imported]})"
+        )
+
+
+def test_every_module_is_layered() -> None:
+    modules = {p.stem for p in (REPO / "xpromo_site").glob("*.py")} - {"__init__"}
+    assert modules == set(LAYERS)
+
+
+def test_every_module_opens_with_a_docstring() -> None:
+    for path in (REPO / "xpromo_site").glob("*.py"):
+        assert ast.get_docstring(ast.parse(path.read_text())), path.name
+
+
+def test_public_api_is_explicit_and_sorted() -> None:
+    assert xpromo_site.__all__ == sorted(xpromo_site.__all__)
+    for name in xpromo_site.__all__:
+        assert hasattr(xpromo_site, name)
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "xpromo_site", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"xpromo, version {xpromo_site.__version__}"
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff comes with the test extra")
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_ruff_is_clean(command: list[str]) -> None:
+    result = subprocess.run(
+        ["ruff", *command, "xpromo_site", "tests"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

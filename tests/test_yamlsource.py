@@ -1,0 +1,111 @@
+"""Located YAML loading and front matter splitting."""
+
+from __future__ import annotations
+
+import pytest
+
+from xpromo_site.errors import Location, XpromoError
+from xpromo_site.yamlsource import load_yaml, split_front_matter
+
+
+def test_every_node_keeps_its_line_and_column() -> None:
+    tree = load_yaml("program:\n  name: Northwind\npartners:\n  - id: a\n", "p.yaml")
+    program = tree.get("program")
+    assert program is not None
+    assert program.location == Location("p.yaml", 2, 3)
+    name = program.get("name")
+    assert name is not None and name.value == "Northwind"
+    assert name.location == Location("p.yaml", 2, 9)
+    assert tree.key_locations["partners"] == Location("p.yaml", 3, 1)
+    first = tree.get("partners").value[0]  # type: ignore[union-attr]
+    assert first.get("id").location == Location("p.yaml", 4, 9)  # type: ignore[union-attr]
+
+
+def test_line_offset_points_into_the_host_file() -> None:
+    tree = load_yaml("title: x\n", "c.md", line_offset=1)
+    assert tree.get("title").location == Location("c.md", 2, 8)  # type: ignore[union-attr]
+
+
+def test_scalars_are_typed_and_dates_stay_text() -> None:
+    tree = load_yaml("a: 1\nb: true\nc: ~\nd: 2026-12-01\ne: '7'\nf: 1.5\n", "x.yaml")
+    kinds = {k: (v.kind, v.value) for k, v in tree.value.items()}
+    assert kinds == {
+        "a": ("number", 1),
+        "b": ("boolean", True),
+        "c": ("null", None),
+        "d": ("timestamp", "2026-12-01"),
+        "e": ("text", "7"),
+        "f": ("number", 1.5),
+    }
+
+
+def test_duplicate_keys_are_errors_pointing_at_the_second() -> None:
+    with pytest.raises(XpromoError) as caught:
+        load_yaml("name: a\nname: b\n", "p.yaml")
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.format() == (
+        "p.yaml:2:1: error: duplicate key 'name'\n"
+        "  hint: 'name' is already set at line 1; keep one of them"
+    )
+
+
+def test_syntax_error_is_located_with_a_hint() -> None:
+    with pytest.raises(XpromoError) as caught:
+        load_yaml("title: Backup: the webinar\n", "c.md", line_offset=1)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location == Location("c.md", 2, 14)  # the second colon
+    assert "quote text" in (diagnostic.hint or "")
+
+
+def test_merge_keys_are_resolved() -> None:
+    tree = load_yaml("base: &b {x: 1}\nmore:\n  <<: *b\n  y: 2\n", "m.yaml")
+    assert tree.get("more").to_python() == {"x": 1, "y": 2}  # type: ignore[union-attr]
+
+
+def test_alias_bombs_are_stopped() -> None:
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for index in range(1, 9):
+        ref = ", ".join([f"*{chr(96 + index)}"] * 10)
+        lines.append(f"{chr(97 + index)}: &{chr(97 + index)} [{ref}]")
+    with pytest.raises(XpromoError) as caught:
+        load_yaml("\n".join(lines) + "\n", "bomb.yaml")
+    assert "too many values" in caught.value.diagnostics[0].message
+
+
+def test_unsupported_tags_are_errors() -> None:
+    with pytest.raises(XpromoError) as caught:
+        load_yaml("a: !!python/object:os.system x\n", "t.yaml")
+    assert "unsupported YAML tag" in caught.value.diagnostics[0].message
+
+
+def test_empty_document_is_a_null_node() -> None:
+    assert load_yaml("", "e.yaml").kind == "null"
+
+
+def test_front_matter_keeps_body_line_offset() -> None:
+    front = split_front_matter("---\ntitle: x\n---\nBody\n", "c.md")
+    assert front.yaml_text == "title: x\n"
+    assert front.yaml_line_offset == 1
+    assert front.body == "Body\n"
+    assert front.body_line_offset == 3
+
+
+def test_front_matter_accepts_a_byte_order_mark_and_dots() -> None:
+    front = split_front_matter("\ufeff---\ntitle: x\n...\n", "c.md")
+    assert front.yaml_text == "title: x\n"
+    assert front.body == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("title: x\n", "the file does not start with front matter"),
+        ("---\ntitle: x\n", "the front matter is not closed"),
+        ("", "the file does not start with front matter"),
+    ],
+)
+def test_front_matter_errors(text: str, message: str) -> None:
+    with pytest.raises(XpromoError) as caught:
+        split_front_matter(text, "c.md")
+    assert caught.value.diagnostics[0].message == message
+    assert caught.value.diagnostics[0].location == Location("c.md", 1, 1)
