@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
@@ -198,6 +199,10 @@ class _Renderer:
             ],
             "body_html": fill_links(item.campaign.body, [link.url for link in variant.body_links]),
             "cta": cta,
+            "website_links": {
+                partner.id: link.url
+                for partner, link in zip(item.partners, variant.website_links, strict=True)
+            },
             "referral_code": _referral_code(item, variant, self.site),
         }
 
@@ -237,6 +242,8 @@ class _Renderer:
     def not_found(self) -> None:
         context = self._common("", self.site.owner, [self.site.owner])
         context["canonical_url"] = self.site.program.base_url + "404.html"
+        # hosts serve 404.html at any depth: link from the site's root path, not relatively
+        context["root"] = urlsplit(self.site.program.base_url).path or "/"
         self.page("404.html", "404.html", context)
 
     # machine-readable files -------------------------------------------------------------

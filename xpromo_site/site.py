@@ -45,6 +45,7 @@ class Variant:
     canonical: bool
     cta: TrackedLink | None  # None once the campaign has ended
     body_links: tuple[TrackedLink, ...]
+    website_links: tuple[TrackedLink, ...]  # each partner's website, in the campaign's order
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class Site:
                 if variant.cta is not None:
                     rows[variant.cta] = None
                 rows.update(dict.fromkeys(variant.body_links))
+                rows.update(dict.fromkeys(variant.website_links))
             for links in item.share_links.values():
                 rows.update(dict.fromkeys(links))
         return sorted(
@@ -111,6 +113,7 @@ def _variant(
     lead: Partner,
     path: str,
     canonical: bool,
+    members: tuple[Partner, ...],
     hosts: PartnerHosts,
 ) -> Variant:
     cta = None
@@ -119,7 +122,11 @@ def _variant(
     body = tuple(
         page_link(program, campaign, lead, link.url, "body", hosts) for link in campaign.body.links
     )
-    return Variant(campaign, status, lead, path, canonical, cta, body)
+    websites = tuple(
+        page_link(program, campaign, lead, partner.website, "partners", hosts)
+        for partner in members
+    )
+    return Variant(campaign, status, lead, path, canonical, cta, body, websites)
 
 
 def _sort_key(item: Published) -> tuple[int, int, str]:
@@ -156,10 +163,19 @@ def assemble(
             continue
         members = tuple(by_id[pid] for pid in campaign.partners)
         lead = by_id[program.owner] if program.owner in campaign.partners else members[0]
-        canonical = _variant(program, campaign, status, lead, f"{campaign.slug}/", True, hosts)
+        canonical = _variant(
+            program, campaign, status, lead, f"{campaign.slug}/", True, members, hosts
+        )
         variants = tuple(
             _variant(
-                program, campaign, status, partner, f"{campaign.slug}/{partner.id}/", False, hosts
+                program,
+                campaign,
+                status,
+                partner,
+                f"{campaign.slug}/{partner.id}/",
+                False,
+                members,
+                hosts,
             )
             for partner in members
         )

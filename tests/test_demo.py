@@ -1,0 +1,267 @@
+"""End to end: build the demo program and read what a visitor and a partner would get."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from tests.conftest import REPO
+from tests.htmltools import Element, parse_html
+from xpromo_site.build import build
+
+TODAY = "2026-11-23"
+BASE = "https://partners.northwind.example/"
+PARTNER_HOSTS = {
+    "northwind.example": "northwind",
+    "contoso.example": "contoso",
+    "www.fabrikam.example": "fabrikam",
+    "tailspin.example": "tailspin",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built once for this module, as of TODAY."""
+    import datetime as dt
+
+    out = tmp_path_factory.mktemp("demo") / "public"
+    build(REPO, out, dt.date.fromisoformat(TODAY))
+    return out
+
+
+def page(site: Path, path: str) -> Element:
+    return parse_html((site / path).read_text(encoding="utf-8"))
+
+
+def links(root: Element) -> list[str]:
+    return [a.attrs["href"] for a in root.iter("a") if "href" in a.attrs]
+
+
+def test_layout_matches_the_contract(site: Path) -> None:
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert pages == [
+        "404.html",
+        "about/index.html",
+        "cloud-backup-webinar/contoso/index.html",
+        "cloud-backup-webinar/index.html",
+        "cloud-backup-webinar/northwind/index.html",
+        "index.html",
+        "partners/contoso/index.html",
+        "partners/fabrikam/index.html",
+        "partners/northwind/index.html",
+        "partners/tailspin/index.html",
+        "refer-a-team/fabrikam/index.html",
+        "refer-a-team/index.html",
+        "refer-a-team/northwind/index.html",
+        "security-bundle/contoso/index.html",
+        "security-bundle/fabrikam/index.html",
+        "security-bundle/index.html",
+        "security-bundle/northwind/index.html",
+        "summit-2026/contoso/index.html",
+        "summit-2026/index.html",
+        "summit-2026/northwind/index.html",
+        "summit-2026/tailspin/index.html",
+    ]
+    for name in ("links.csv", "sitemap.xml", "robots.txt", "_headers"):
+        assert (site / name).is_file()
+
+
+def test_drafts_and_scheduled_campaigns_are_not_published(site: Path) -> None:
+    everything = "".join(p.read_text() for p in site.rglob("*") if p.suffix in (".html", ".csv"))
+    for slug in ("crm-migration-playbook", "spring-offer-2027"):
+        assert not (site / slug).exists()
+        assert slug not in everything
+
+
+@pytest.mark.parametrize(
+    ("path", "audience"),
+    [
+        ("cloud-backup-webinar/index.html", "northwind"),
+        ("cloud-backup-webinar/northwind/index.html", "northwind"),
+        ("cloud-backup-webinar/contoso/index.html", "contoso"),
+        ("security-bundle/fabrikam/index.html", "fabrikam"),
+        ("refer-a-team/fabrikam/index.html", "fabrikam"),
+        ("refer-a-team/northwind/index.html", "northwind"),
+    ],
+)
+def test_every_link_to_a_partner_credits_the_pages_audience(
+    site: Path, path: str, audience: str
+) -> None:
+    tracked = 0
+    for href in links(page(site, path)):
+        parts = urlsplit(href)
+        destination = PARTNER_HOSTS.get(parts.hostname or "")
+        if destination is None or parts.scheme not in ("http", "https"):
+            continue
+        params = parse_qsl(parts.query, keep_blank_values=True)
+        names = [name for name, _ in params]
+        assert len(names) == len(set(names)), f"repeated parameter in {href}"
+        values = dict(params)
+        assert values["utm_source"] == audience, href
+        assert values["utm_medium"] == "referral"
+        assert values["utm_campaign"] == path.split("/")[0]
+        assert values["utm_content"]
+        tracked += 1
+    assert tracked >= 2
+
+
+def test_referral_codes_follow_the_destination_partners_scheme(site: Path) -> None:
+    northwind = links(page(site, "cloud-backup-webinar/northwind/index.html"))
+    cta = next(h for h in northwind if h.startswith("https://contoso.example/webinars/42"))
+    assert cta == (
+        "https://contoso.example/webinars/42?lang=en&utm_source=northwind&utm_medium=referral"
+        "&utm_campaign=cloud-backup-webinar&utm_content=cta&ref=CTS-NW-01#register"
+    )
+    contoso = links(page(site, "cloud-backup-webinar/contoso/index.html"))
+    own = next(h for h in contoso if h.startswith("https://contoso.example/webinars/42"))
+    assert "ref=" not in own  # a partner does not refer its own audience to itself
+    fabrikam = links(page(site, "refer-a-team/northwind/index.html"))
+    signup = next(h for h in fabrikam if h.startswith("https://www.fabrikam.example/signup"))
+    assert signup.endswith("&partner=northwind")  # no code set: the referrer's id
+
+
+def test_links_outside_the_program_stay_as_written(site: Path) -> None:
+    hrefs = links(page(site, "cloud-backup-webinar/contoso/index.html"))
+    assert "https://www.nist.gov/cyberframework" in hrefs
+
+
+def test_each_variant_leads_with_its_partner(site: Path) -> None:
+    for partner in ("northwind", "contoso"):
+        root = page(site, f"cloud-backup-webinar/{partner}/index.html")
+        html_element = root.find("html")
+        assert html_element is not None
+        first_logo = root.iter("main")[0].iter("img")[0]
+        assert f"/logos/{partner}" in first_logo.attrs["src"]
+        assert first_logo.attrs["alt"]
+
+
+def test_dark_primary_uses_the_logo_for_dark_backgrounds(site: Path) -> None:
+    root = page(site, "cloud-backup-webinar/contoso/index.html")
+    first_logo = root.iter("main")[0].iter("img")[0]
+    assert "contoso-white" in first_logo.attrs["src"]
+
+
+def test_variants_point_at_the_canonical_page(site: Path) -> None:
+    for path in ("security-bundle/index.html", "security-bundle/fabrikam/index.html"):
+        canonical = page(site, path).find("link", rel="canonical")
+        assert canonical is not None
+        assert canonical.attrs["href"] == BASE + "security-bundle/"
+
+
+def test_footer_carries_every_partners_legal_line(site: Path) -> None:
+    root = page(site, "security-bundle/fabrikam/index.html")
+    footer = root.iter("footer")[0].text
+    for line in (
+        "Northwind and the Northwind logo are trademarks of Northwind Inc.",
+        "Contoso Backup is a registered trademark of Contoso Ltd.",
+        "Fabrikam and Fabrikam CRM are trademarks of Fabrikam, Inc.",
+    ):
+        assert line in footer
+
+
+def test_ended_campaign_says_so_and_has_no_call_to_action(site: Path) -> None:
+    root = page(site, "summit-2026/tailspin/index.html")
+    text = root.text
+    assert "ended" in text.lower()
+    assert "30 September 2026" in text
+    assert not any("utm_content=cta" in href for href in links(root))
+
+
+def test_type_blocks(site: Path) -> None:
+    webinar = page(site, "cloud-backup-webinar/index.html").text
+    assert "Thursday 10 December 2026, 17:00" in webinar
+    assert "Europe/Berlin (UTC+01:00)" in webinar
+    bundle = page(site, "security-bundle/index.html").text
+    assert "$149" in bundle or "€" in bundle or "price" in bundle.lower()
+    referral = page(site, "refer-a-team/northwind/index.html")
+    assert "northwind" in referral.text  # fabrikam's code for northwind: its id
+
+
+def test_home_lists_live_campaigns_and_past_ones_apart(site: Path) -> None:
+    root = page(site, "index.html")
+    hrefs = links(root)
+    for slug in ("cloud-backup-webinar", "security-bundle", "refer-a-team", "summit-2026"):
+        assert f"{slug}/" in hrefs
+    text = root.text
+    assert text.index("Never lose a customer record again") < text.index("Past campaigns")
+
+
+def test_hub_lists_a_share_link_per_channel(site: Path) -> None:
+    text = page(site, "partners/contoso/index.html").text
+    for channel in ("email", "social", "portal"):
+        url = (
+            f"{BASE}cloud-backup-webinar/contoso/?utm_source=contoso&utm_medium={channel}"
+            "&utm_campaign=cloud-backup-webinar"
+        )
+        assert url in text
+
+
+def test_links_csv_lists_every_tracked_link(site: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO((site / "links.csv").read_text())))
+    assert rows
+    assert set(rows[0]) == {"campaign", "partner", "channel", "placement", "destination", "url"}
+    for row in rows:
+        if row["destination"]:
+            query = dict(parse_qsl(urlsplit(row["url"]).query))
+            assert query["utm_source"] == row["partner"]
+            assert query["utm_campaign"] == row["campaign"]
+    pairs = {(r["campaign"], r["partner"]) for r in rows}
+    assert ("security-bundle", "fabrikam") in pairs
+    assert not any(r["campaign"] == "crm-migration-playbook" for r in rows)
+
+
+def test_sitemap_and_robots(site: Path) -> None:
+    sitemap = (site / "sitemap.xml").read_text()
+    assert f"<loc>{BASE}cloud-backup-webinar/</loc>" in sitemap
+    assert "summit-2026" not in sitemap  # ended
+    assert f"<loc>{BASE}about/</loc>" in sitemap
+    assert f"Sitemap: {BASE}sitemap.xml" in (site / "robots.txt").read_text()
+
+
+def test_pages_make_no_third_party_requests(site: Path) -> None:
+    for path in site.rglob("*.html"):
+        root = parse_html(path.read_text())
+        assert not root.iter("script"), path
+        for element in root.iter():
+            for attribute in ("src", "srcset"):
+                value = element.attrs.get(attribute, "")
+                assert not value.startswith(("http:", "https:", "//")), (path, value)
+            if element.tag == "link" and element.attrs.get("rel") != "canonical":
+                assert not element.attrs.get("href", "").startswith(("http", "//")), path
+
+
+def test_every_page_has_landmarks_title_and_language(site: Path) -> None:
+    for path in site.rglob("*.html"):
+        root = parse_html(path.read_text())
+        html_element = root.find("html")
+        assert html_element is not None and html_element.attrs.get("lang") == "en"
+        assert root.find("title") is not None and root.find("title").text  # type: ignore[union-attr]
+        assert len(root.iter("main")) == 1, path
+        assert len(root.iter("h1")) == 1, path
+        for img in root.iter("img"):
+            assert "alt" in img.attrs, (path, img.attrs)
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, demo_copy: Path) -> None:
+    import datetime as dt
+
+    today = dt.date.fromisoformat(TODAY)
+    build(demo_copy, tmp_path / "one", today)
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(demo_copy, moved)
+    build(moved, tmp_path / "two", today)
+    build(moved, tmp_path / "two", today)  # again over its own previous output
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+
+    assert files(tmp_path / "one") == files(tmp_path / "two")
