@@ -44,3 +44,12 @@ def test_tables_and_strikethrough_are_supported() -> None:
     html = render_markdown("| a |\n|---|\n| b |\n\n~~old~~\n", "c.md", 0).html
     assert "<table>" in html
     assert "<s>old</s>" in html
+
+
+def test_images_become_placeholders_filled_per_page() -> None:
+    body = render_markdown("Intro\n\n![A chart](/assets/chart.png)\n", "content/pages/a.md", 4)
+    (image,) = body.images
+    assert image.src == "/assets/chart.png"
+    assert image.location == Location("content/pages/a.md", 7, 12)
+    html = fill_links(body, [], ["../assets/chart.1234567890.png"])
+    assert html == '<p>Intro</p>\n<p><img src="../assets/chart.1234567890.png" alt="A chart"></p>\n'

@@ -118,10 +118,13 @@ def _render(
     with _timed(timings, "render"):
         theme = load_theme(root, inputs.program.theme)
         assets = {}
-        for partner in inputs.partners:
-            for path in (partner.logo, partner.logo_on_dark):
-                if path and path not in assets:
-                    assets[path] = (root / path).read_bytes()
+        used = [p for partner in inputs.partners for p in (partner.logo, partner.logo_on_dark)]
+        bodies = [item.campaign.body for item in site.published] + [p.body for p in site.pages]
+        for body in bodies:
+            used.extend(image.path for image in body.images)
+        for path in used:
+            if path and path not in assets:
+                assets[path] = (root / path).read_bytes()
         files = render_site(site, theme, assets)
     return site, files, inputs
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from .errors import Collector, Location, XpromoError
+from .images import image_problem
 from .markdown import render_markdown
-from .models import CAMPAIGN_TYPES, Campaign, Cta, Event, Offer, Page, Referral
+from .models import CAMPAIGN_TYPES, Body, Campaign, Cta, Event, Offer, Page, Referral
 from .schema import (
     INVALID,
     SLUG_RE,
@@ -29,6 +32,7 @@ from .schema import (
     is_valid,
     suggest_slug,
 )
+from .tracking import is_trackable
 from .yamlsource import Node, load_yaml, read_source, split_front_matter
 
 CAMPAIGNS_DIR = "content/campaigns"
@@ -196,6 +200,67 @@ def _read(
     return values, tree, front.body, front.body_line_offset
 
 
+IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")
+CHECKED_IMAGE_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")  # the ones images.py reads
+
+
+def _site_path(src: str, rel: str) -> str | None:
+    """Return the site-root path of an image written in the file rel, or None if outside."""
+    target = unquote(src.split("#")[0].split("?")[0])
+    base = PurePosixPath() if target.startswith("/") else PurePosixPath(rel).parent
+    parts: list[str] = []
+    for part in (base / target.lstrip("/")).parts:
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _image_problem(src: str, path: str | None, root: Path) -> str | None:
+    if path is None:
+        return "points outside the site"
+    if PurePosixPath(path).suffix.lower() not in IMAGE_TYPES:
+        return "is not an image file (SVG, PNG, JPEG, WebP, GIF or AVIF)"
+    if not (root / path).is_file():
+        return f"not found (looked for {path})"
+    found = image_problem(root / path) if path.endswith(CHECKED_IMAGE_TYPES) else None
+    return f"cannot be used: {found}" if found else None
+
+
+def _resolve_images(body: Body, rel: str, root: Path, collector: Collector) -> Body:
+    """Return body with each image's site path set; report remote or unusable images."""
+    resolved = []
+    for image in body.images:
+        src = image.src
+        if is_trackable(src) or src.startswith("//") or ":" in src.split("/")[0]:
+            host = urlsplit(src).hostname or src
+            collector.error(
+                image.location,
+                f"image '{src}' is not a file in the site; loading it would send every "
+                f"visitor's browser to {host}",
+                "save the image under assets/ and refer to it by path, "
+                "e.g. ![Diagram](/assets/diagram.png)",
+            )
+            continue
+        path = _site_path(src, rel)
+        problem = _image_problem(src, path, root)
+        if problem is not None or path is None:
+            collector.error(
+                image.location,
+                f"image '{src}' {problem}",
+                "keep images inside the site, under assets/"
+                if path is None
+                else "write the path from the site root, e.g. /assets/diagram.png, "
+                "or relative to this file",
+            )
+            continue
+        resolved.append(replace(image, path=path))
+    return replace(body, images=tuple(resolved))
+
+
 def load_campaigns(
     root: Path, known_partners: set[str], collector: Collector
 ) -> tuple[Campaign, ...]:
@@ -209,7 +274,7 @@ def load_campaigns(
             continue
         values, tree, body_text, body_offset = read
         _cross_check(values, tree, known_partners, checker)
-        body = render_markdown(body_text, rel, body_offset)
+        body = _resolve_images(render_markdown(body_text, rel, body_offset), rel, root, collector)
         if slug_ is None or not is_valid(values):
             continue
         campaigns.append(_campaign(slug_, rel, values, tree, body))
@@ -319,7 +384,9 @@ def load_pages(root: Path, collector: Collector) -> tuple[Page, ...]:
                 description=values["description"],
                 draft=values["draft"],
                 extra=values["extra"] or {},
-                body=render_markdown(body_text, rel, body_offset),
+                body=_resolve_images(
+                    render_markdown(body_text, rel, body_offset), rel, root, collector
+                ),
                 source=rel,
             )
         )

@@ -12,12 +12,12 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import Location
-from .models import LINK_MARK, Body, BodyLink
+from .models import LINK_MARK, Body, BodyImage, BodyLink
 from .tracking import is_trackable
 
 
 def _parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    parser = MarkdownIt("commonmark", {"html": False, "xhtmlOut": False, "typographer": False})
     parser.enable(["table", "strikethrough"])
     return parser
 
@@ -35,13 +35,15 @@ def _column(lines: list[str], first: int, last: int, url: str, start_at: int) ->
 
 
 def render_markdown(text: str, path: str, line_offset: int) -> Body:
-    """Return the Body of Markdown text: HTML with link placeholders, and those links.
+    """Return the Body of Markdown text: HTML with placeholders, its links and its images.
 
-    path and line_offset locate the text in its file, for messages about its links.
+    path and line_offset locate the text in its file, for messages about its links
+    and images.
     """
     tokens = _PARSER.parse(text)
     lines = text.splitlines()
     links: list[BodyLink] = []
+    images: list[BodyImage] = []
     for block in tokens:
         if block.type == "heading_open" and block.tag == "h1":
             # the page's title is its only h1; a '#' heading in copy ranks below it
@@ -53,16 +55,23 @@ def render_markdown(text: str, path: str, line_offset: int) -> Body:
         first, last = block.map or (0, len(lines))
         search_from = first
         for token in _walk(block.children):
-            href = token.attrGet("href") if token.type == "link_open" else None
-            if not isinstance(href, str) or not is_trackable(href):
+            attribute = {"link_open": "href", "image": "src"}.get(token.type)
+            url = token.attrGet(attribute) if attribute else None
+            if not isinstance(url, str):
                 continue
-            raw = str(token.info or "") or href
-            line_no, col = _column(lines, first, last, href if raw == href else raw, search_from)
+            if attribute == "href" and not is_trackable(url):
+                continue  # links within the site, mailto: and tel: stay as written
+            line_no, col = _column(lines, first, last, url, search_from)
             search_from = line_no
-            token.attrSet("href", f"{LINK_MARK}{len(links)}{LINK_MARK}")
-            links.append(BodyLink(href, Location(path, line_offset + line_no + 1, col)))
+            location = Location(path, line_offset + line_no + 1, col)
+            if attribute == "href":
+                token.attrSet("href", f"{LINK_MARK}{len(links)}{LINK_MARK}")
+                links.append(BodyLink(url, location))
+            else:
+                token.attrSet("src", f"{LINK_MARK}i{len(images)}{LINK_MARK}")
+                images.append(BodyImage(url, location))
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
-    return Body(html=html, links=tuple(links))
+    return Body(html=html, links=tuple(links), images=tuple(images))
 
 
 def _walk(children: list[Token]) -> list[Token]:

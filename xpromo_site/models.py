@@ -97,11 +97,25 @@ class BodyLink:
 
 
 @dataclass(frozen=True, slots=True)
+class BodyImage:
+    """An image in Markdown copy, as written (src) and where; path is set once resolved."""
+
+    src: str
+    location: Location
+    path: str = ""  # the image file, relative to the site root
+
+
+@dataclass(frozen=True, slots=True)
 class Body:
-    """Markdown rendered once: HTML with `LINK_MARK<n>LINK_MARK` where links[n] belongs."""
+    """Markdown rendered once, with placeholders filled per page.
+
+    `LINK_MARK<n>LINK_MARK` stands where links[n]'s URL belongs and
+    `LINK_MARK i<n> LINK_MARK` (no spaces) where images[n]'s file path belongs.
+    """
 
     html: str
     links: tuple[BodyLink, ...] = ()
+    images: tuple[BodyImage, ...] = ()
 
 
 LINK_MARK = "\x00"  # markdown-it turns NUL in the input into U+FFFD, so only we can write it

@@ -39,7 +39,7 @@ MONTHS = (
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LINKS_COLUMNS = ("campaign", "partner", "channel", "placement", "destination", "url")
-_MARK_RE = re.compile(f"{LINK_MARK}(\\d+){LINK_MARK}")
+_MARK_RE = re.compile(f"{LINK_MARK}(i?)(\\d+){LINK_MARK}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +149,11 @@ class _Renderer:
             "extra": campaign.extra,
         }
 
+    def image_urls(self, body: Body, page_path: str) -> list[str]:
+        """Return where each of the body's images is, relative to the page at page_path."""
+        root = "../" * page_path.count("/")
+        return [root + self.asset_paths[image.path] for image in body.images]
+
     def _common(self, page_path: str, brand: Partner, legal: Iterable[Partner]) -> dict[str, Any]:
         depth = page_path.count("/")
         return {
@@ -197,7 +202,11 @@ class _Renderer:
             "variants": [
                 {"partner": self.partners[v.lead.id], "path": v.path} for v in item.variants
             ],
-            "body_html": fill_links(item.campaign.body, [link.url for link in variant.body_links]),
+            "body_html": fill_links(
+                item.campaign.body,
+                [link.url for link in variant.body_links],
+                self.image_urls(item.campaign.body, variant.path),
+            ),
             "cta": cta,
             "website_links": {
                 partner.id: link.url
@@ -233,7 +242,11 @@ class _Renderer:
             context["page"] = {
                 "title": page.title,
                 "description": page.description,
-                "body_html": fill_links(page.body, [link.url for link in page.body.links]),
+                "body_html": fill_links(
+                    page.body,
+                    [link.url for link in page.body.links],
+                    self.image_urls(page.body, path),
+                ),
                 "path": path,
                 "extra": page.extra,
             }
@@ -310,9 +323,18 @@ def _referral_code(item: Published, variant: Variant, site: Site) -> str | None:
     return destination.tracking.code_for(variant.lead.id)
 
 
-def fill_links(body: Body, urls: list[str]) -> Markup:
-    """Return the body's HTML with each link placeholder replaced by its (escaped) URL."""
-    return Markup(_MARK_RE.sub(lambda m: str(escape(urls[int(m[1])])), body.html))
+def fill_links(body: Body, urls: list[str], images: list[str] | None = None) -> Markup:
+    """Return the body's HTML with each placeholder replaced by its (escaped) URL.
+
+    urls[n] fills link n; images[n], image n (a path relative to the page).
+    """
+    image_urls = images or []
+
+    def fill(match: re.Match[str]) -> str:
+        index = int(match[2])
+        return str(escape(image_urls[index] if match[1] else urls[index]))
+
+    return Markup(_MARK_RE.sub(fill, body.html))
 
 
 def links_csv(rows: Iterable[TrackedLink]) -> str:
