@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,3 +36,10 @@ def demo_copy(tmp_path: Path) -> Path:
     for folder in ("content", "assets", "themes"):
         shutil.copytree(REPO / folder, target / folder)
     return target
+
+
+def subprocess_env() -> dict[str, str]:
+    """The environment for a child `python -m xpromo_site`: it imports this checkout's code."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env

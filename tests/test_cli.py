@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import subprocess_env
 from xpromo_site import build as build_module
 from xpromo_site.cli import main
 
@@ -180,6 +181,7 @@ def test_the_console_script_runs(demo_copy: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "xpromo_site", "check", "--today", "2026-11-23"],
         cwd=demo_copy,
+        env=subprocess_env(),
         capture_output=True,
         text=True,
         check=False,

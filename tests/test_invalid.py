@@ -57,6 +57,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import subprocess_env
 from xpromo_site.cli import main
 
 TESTS = Path(__file__).resolve().parent
@@ -268,6 +269,7 @@ def test_subprocess(case: str, command: str, tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "xpromo_site", command, "--today", TODAY],
         cwd=site,
+        env=subprocess_env(),
         capture_output=True,
         text=True,
         encoding="utf-8",
