@@ -107,7 +107,7 @@ def test_python_dash_m_runs_the_command() -> None:
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
 def test_ruff_is_clean(command: list[str]) -> None:
     result = subprocess.run(
-        ["ruff", *command, "xpromo_site", "tests"],
+        ["ruff", *command, "xpromo_site", "tests", "bench"],
         capture_output=True,
         text=True,
         cwd=REPO,

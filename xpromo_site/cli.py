@@ -117,7 +117,16 @@ def _summary(report: BuildReport, verb: str, where: str) -> str:
 )
 @today_option
 @strict_option
-def build_command(source: Path, output: Path | None, today: str | None, strict: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+@click.option("--verbose", "-v", is_flag=True, help="Also print the time of each phase.")
+def build_command(
+    source: Path,
+    output: Path | None,
+    today: str | None,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
+) -> None:
     """Build the site into the output folder; on any error the old output stays as it was."""
     output = output if output is not None else source / "public"
     _check_output(source, output)
@@ -133,7 +142,11 @@ def build_command(source: Path, output: Path | None, today: str | None, strict: 
         )
         sys.exit(EXIT_INPUT)
     _print_diagnostics(report.warnings, source)
-    click.echo(_summary(report, "Built", f" into {output}/"))
+    if not quiet:
+        click.echo(_summary(report, "Built", f" into {output}/"))
+    if verbose:
+        phases = ", ".join(f"{name} {seconds:.3f}s" for name, seconds in report.timings.items())
+        click.echo(f"phases: {phases}")
 
 
 @cli.command("check")

@@ -98,6 +98,10 @@ _HINTS = (
     ),
     ("found unexpected end of stream", "a quoted value is not closed"),
     ("tab", "indent with spaces, not tabs"),
+    (
+        "expected alphabetic or numeric character",
+        "a value that starts with * or & is read as a YAML alias or anchor: put it in quotes",
+    ),
     ("single document", "the file holds one YAML document: remove the second '---' line"),
 )
 
