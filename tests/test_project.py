@@ -30,8 +30,9 @@ LAYERS = {
     "render": 7,
     "output": 8,
     "build": 9,
-    "cli": 10,
-    "__main__": 11,
+    "serve": 10,
+    "cli": 11,
+    "__main__": 12,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ import click
 from . import __version__
 from .build import BuildReport, build, check
 from .errors import Diagnostic, XpromoError
+from .serve import DevServer
 
 EXIT_INPUT = 1
 EXIT_INTERNAL = 70
@@ -165,6 +167,45 @@ def check_command(source: Path, today: str | None, strict: bool) -> None:
         sys.exit(EXIT_INPUT)
     _print_diagnostics(report.warnings, source)
     click.echo(_summary(report, "Checked", ""))
+
+
+@cli.command("serve")
+@source_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    "-p",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0 picks a free one).",
+)
+@today_option
+def serve_command(source: Path, host: str, port: int, today: str | None) -> None:
+    """Preview the site: build, serve, rebuild on save and reload open pages."""
+    day = _today(today) if today else None
+    try:
+        server = DevServer(
+            source,
+            lambda: day or _today(None),
+            host,
+            port,
+            echo=lambda text: click.echo(text, err=True),
+        )
+    except OSError as error:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    server.start()
+    click.echo(
+        f"Serving {source}/ on {server.url} (every variant: {server.url}__xpromo__/); "
+        "press Ctrl+C to stop."
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.stop()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
