@@ -95,17 +95,18 @@ def test_a_bad_save_keeps_the_last_good_site_and_shows_the_error(
     partners = demo_copy / "partners.yaml"
     good = partners.read_text()
     partners.write_text(good.replace("owner: northwind", "owner: nortwind"))
+    line = good[: good.index("owner: northwind")].count("\n") + 1
     failed = wait_for_version(server, 1)
     assert failed["ok"] is False
     assert failed["problems"] == [
-        "partners.yaml:8:10: error: unknown partner 'nortwind'\n"
+        f"partners.yaml:{line}:10: error: unknown partner 'nortwind'\n"
         "  hint: the owner must be one of the partners; did you mean 'northwind'?"
     ]
     code, page = get(server, "/")
     assert code == 200
     assert "Northwind Partner Network" in page  # the last good build
     assert 'id="xpromo-errors" role="alert"' in page
-    assert "partners.yaml:8:10: error: unknown partner &#x27;nortwind&#x27;" in page
+    assert f"partners.yaml:{line}:10: error: unknown partner &#x27;nortwind&#x27;" in page
 
     partners.write_text(good)
     fixed = wait_for_version(server, 2)

@@ -18,7 +18,10 @@ import click
 
 from . import __version__
 from .build import BuildReport, build, check
+from .editor_schema import schemas
 from .errors import Diagnostic, XpromoError
+from .models import CAMPAIGN_TYPES
+from .scaffold import SCHEMA_DIR, ScaffoldError, new_campaign, new_partner, new_program
 from .serve import DevServer
 
 EXIT_INPUT = 1
@@ -104,7 +107,8 @@ def _summary(report: BuildReport, verb: str, where: str) -> str:
     campaigns = len(site.published) + len(site.scheduled) + len(site.drafts)
     return (
         f"{verb} {report.pages} pages ({len(report.files)} files) for "
-        f"{len(site.partners)} partners and {campaigns} campaigns ({counts}){where} "
+        f"{len(site.partners)} partners and {campaigns} campaign{'s' * (campaigns != 1)} "
+        f"({counts}){where} "
         f"in {total:.2f}s"
     )
 
@@ -206,6 +210,92 @@ def serve_command(source: Path, host: str, port: int, today: str | None) -> None
         click.echo("Stopped.")
     finally:
         server.stop()
+
+
+@cli.command("schema")
+@source_option
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the schema files (default: schemas/ in the source folder).",
+)
+def schema_command(source: Path, output: Path | None) -> None:
+    """Write JSON Schemas of partners.yaml and front matter, for editors."""
+    folder = output if output is not None else source / SCHEMA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in schemas().items():
+        (folder / name).write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {folder / name}")
+
+
+@cli.group("new")
+def new_group() -> None:
+    """Start a program, or add a campaign or a partner, with every field commented."""
+
+
+@new_group.command("program")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def new_program_command(folder: Path) -> None:
+    """Write a small program that builds at once into FOLDER."""
+    try:
+        written = new_program(folder, _today(None), schemas())
+    except ScaffoldError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"Wrote {len(written)} files into {folder}/. Next: cd {folder} && xpromo serve")
+
+
+@new_group.command("campaign")
+@source_option
+@click.argument("slug")
+@click.option(
+    "--partners",
+    "partner_ids",
+    required=True,
+    metavar="ID,ID",
+    help="Two or more partner ids, comma-separated.",
+)
+@click.option(
+    "--type",
+    "kind",
+    type=click.Choice(CAMPAIGN_TYPES),
+    default="content",
+    show_default=True,
+    help="The campaign type.",
+)
+def new_campaign_command(source: Path, slug: str, partner_ids: str, kind: str) -> None:
+    """Add content/campaigns/SLUG.md, a draft with every field commented."""
+    ids = [p.strip() for p in partner_ids.split(",") if p.strip()]
+    try:
+        path = new_campaign(source, slug, ids, kind, _today(None))
+    except ScaffoldError as error:
+        raise click.UsageError(str(error)) from None
+    except XpromoError as error:
+        _print_diagnostics(error.diagnostics, source)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"Wrote {path} (a draft: set draft: false to publish it)")
+
+
+@new_group.command("partner")
+@source_option
+@click.argument("partner_id", metavar="ID")
+@click.option("--name", help="The brand's name (default: from the id).")
+@click.option("--website", help="The brand's website (default: https://ID.example).")
+def new_partner_command(
+    source: Path, partner_id: str, name: str | None, website: str | None
+) -> None:
+    """Add a partner to partners.yaml, with a placeholder logo."""
+    try:
+        logo = new_partner(source, partner_id, name, website)
+    except ScaffoldError as error:
+        raise click.UsageError(str(error)) from None
+    except XpromoError as error:
+        _print_diagnostics(error.diagnostics, source)
+        sys.exit(EXIT_INPUT)
+    click.echo(
+        f"Added '{partner_id}' to {source / 'partners.yaml'} and wrote {logo}; "
+        "replace the logo and colours with the partner's brand kit."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,211 @@
+"""`xpromo new` and `xpromo schema`: skeletons that build, schemas that match the validator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import REPO
+from tests.test_cli import run
+from xpromo_site.build import check
+from xpromo_site.editor_schema import schemas
+from xpromo_site.models import CAMPAIGN_TYPES
+from xpromo_site.yamlsource import load_yaml, split_front_matter
+
+TODAY = "2026-11-23"
+INVALID = Path(__file__).resolve().parent / "invalid"
+MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"
+# invalid cases a JSON Schema cannot see: they need files, other partners, dates or colours
+SEMANTIC = {
+    # files, other partners, real dates, colours, images
+    "campaign-bundle-without-offer",
+    "campaign-ends-before-starts",
+    "campaign-event-end-before-start",
+    "campaign-event-on-bundle",
+    "campaign-event-start-not-real",
+    "campaign-event-timezone-unknown",
+    "campaign-image-missing",
+    "campaign-image-not-an-image",
+    "campaign-image-outside",
+    "campaign-image-remote",
+    "campaign-partner-unknown",
+    "campaign-referral-block-on-content",
+    "campaign-starts-not-real-date",
+    "campaign-webinar-without-event",
+    "colors-unreadable-contrast",
+    "partner-id-duplicate",
+    "partner-logo-file-deleted",
+    "partner-logo-not-an-image",
+    "partner-logo-on-dark-not-found",
+    "partner-logo-parent-dir",
+    "partner-logo-typo",
+    "partner-logo-wrong-folder",
+    "program-base-url-query",
+    "program-owner-not-slug",
+    "program-owner-unknown",
+    "program-theme-not-found",
+    "program-theme-typo",
+    "tracking-codes-unknown-partner",
+    "tracking-source-duplicate",
+    # file names and folders, not file contents
+    "campaign-file-name-not-slug",
+    "campaign-in-subfolder",
+    "campaign-reserved-slug",
+    "page-reserved-slug",
+    "page-same-slug-as-campaign",
+}
+
+
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads(schemas()[name])
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _front_matter(path: Path) -> object:
+    front = split_front_matter(path.read_text(), path.name)
+    return load_yaml(front.yaml_text, path.name).to_python()
+
+
+def test_the_demo_validates_against_the_schemas() -> None:
+    partners = load_yaml((REPO / "partners.yaml").read_text(), "partners.yaml").to_python()
+    assert list(_validator("partners.schema.json").iter_errors(partners)) == []
+    for path in sorted((REPO / "content" / "campaigns").glob("*.md")):
+        errors = list(_validator("campaign.schema.json").iter_errors(_front_matter(path)))
+        assert errors == [], path
+    for path in sorted((REPO / "content" / "pages").glob("*.md")):
+        assert list(_validator("page.schema.json").iter_errors(_front_matter(path))) == []
+
+
+def test_the_committed_demo_schemas_are_current() -> None:
+    for name, text in schemas().items():
+        assert (REPO / "schemas" / name).read_text() == text, f"run `xpromo schema` ({name})"
+
+
+def _schema_cases() -> dict[str, list[tuple[Path, str]]]:
+    """Each invalid case → its YAML files and the schema each should be checked against."""
+    cases: dict[str, list[tuple[Path, str]]] = {}
+    for case in sorted(p for p in INVALID.iterdir() if p.is_dir()):
+        for path in sorted(p for p in case.rglob("*") if p.is_file()):
+            rel = path.relative_to(case).as_posix()
+            if rel == "partners.yaml":
+                cases.setdefault(case.name, []).append((path, "partners.schema.json"))
+            elif rel.startswith("content/campaigns/") and rel.endswith(".md"):
+                cases.setdefault(case.name, []).append((path, "campaign.schema.json"))
+            elif rel.startswith("content/pages/") and rel.endswith(".md"):
+                cases.setdefault(case.name, []).append((path, "page.schema.json"))
+    return cases
+
+
+SCHEMA_CASES = _schema_cases()
+
+
+@pytest.mark.parametrize("case", sorted(SCHEMA_CASES))
+def test_invalid_fixtures_fail_the_schemas(case: str) -> None:
+    errors = []
+    for path, schema in SCHEMA_CASES[case]:
+        try:
+            data = (
+                _front_matter(path)
+                if path.suffix == ".md"
+                else load_yaml(path.read_text(), path.name).to_python()
+            )
+        except Exception:
+            pytest.skip("not YAML an editor could check against a schema")
+        errors += list(_validator(schema).iter_errors(data))
+    if case in SEMANTIC:
+        assert errors == [], f"{case} is listed as semantic but the schema catches it"
+    else:
+        assert errors, f"{case}: the schema accepts what the build rejects"
+
+
+def test_new_program_builds_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "program"
+    code, out, _ = run(["new", "program", str(folder)], capsys)
+    assert code == 0
+    assert out.startswith(f"Wrote 10 files into {folder}/.")
+    report = check(folder, dt.date.fromisoformat(TODAY), strict=True)
+    assert len(report.site.live) == 1
+    assert (folder / "schemas" / "partners.schema.json").is_file()
+    assert (
+        (folder / "partners.yaml")
+        .read_text()
+        .startswith("# yaml-language-server: $schema=schemas/partners.schema.json\n")
+    )
+    code, _, err = run(["new", "program", str(folder)], capsys)
+    assert code == 2
+    assert "is not empty; choose a new folder" in err
+
+
+@pytest.mark.parametrize("kind", CAMPAIGN_TYPES)
+def test_new_campaign_of_each_type_builds(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "program"
+    run(["new", "program", str(folder)], capsys)
+    args = ["new", "campaign", "-s", str(folder), "joint-thing", "--partners", "acme,globex"]
+    code, out, err = run([*args, "--type", kind], capsys)
+    assert code == 0, err
+    path = folder / "content" / "campaigns" / "joint-thing.md"
+    assert out == f"Wrote {path} (a draft: set draft: false to publish it)\n"
+    path.write_text(path.read_text().replace("draft: true ", "draft: false"))
+    report = check(folder, dt.date.fromisoformat(TODAY), strict=True)
+    assert {p.campaign.slug for p in report.site.live} == {"launch-webinar", "joint-thing"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["Big Launch", "--partners", "acme,globex"], "'Big Launch' is not a lowercase slug"),
+        (["x", "--partners", "acme,initek"], "unknown partner 'initek'; known partners: acme"),
+        (["x", "--partners", "acme"], "needs two or more different partners"),
+        (["launch-webinar", "--partners", "acme,globex"], "exists already"),
+        (["x", "--partners", "acme,globex", "--type", "gala"], "'gala' is not one of"),
+    ],
+)
+def test_new_campaign_usage_errors(
+    args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "program"
+    run(["new", "program", str(folder)], capsys)
+    code, _, err = run(["new", "campaign", "-s", str(folder), *args], capsys)
+    assert code == 2
+    assert message in err
+
+
+def test_new_partner_is_added_and_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "site"
+    import shutil
+
+    shutil.copytree(MINIMAL, site)
+    code, _, err = run(["new", "partner", "-s", str(site), "initech", "--name", "Initech"], capsys)
+    assert code == 0, err
+    report = check(site, dt.date.fromisoformat(TODAY))
+    assert [p.id for p in report.site.partners][-1] == "initech"
+    assert (site / "assets" / "logos" / "initech.svg").is_file()
+    code, _, err = run(["new", "partner", "-s", str(site), "initech"], capsys)
+    assert code == 2
+    assert "partner 'initech' exists already" in err
+    before = (site / "partners.yaml").read_text()
+    code, _, err = run(["new", "partner", "-s", str(site), "bad", "--website", "nope"], capsys)
+    assert code == 1
+    assert "'website' must be an absolute http(s) URL (got 'nope')" in err
+    assert (site / "partners.yaml").read_text() == before
+    assert not (site / "assets" / "logos" / "bad.svg").exists()
+
+
+def test_schema_command_writes_the_schemas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["schema", "-o", str(tmp_path)], capsys)
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "campaign.schema.json",
+        "page.schema.json",
+        "partners.schema.json",
+    ]
+    assert out.count("Wrote ") == 3
