@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -188,3 +189,46 @@ def test_the_console_script_runs(demo_copy: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Checked 21 pages")
+
+
+def test_check_formats_for_ci(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    partners = demo_copy / "partners.yaml"
+    text = partners.read_text()
+    partners.write_text(text.replace("owner: northwind", "owner: nortwind"))
+    line = text[: text.index("owner: northwind")].count("\n") + 1
+    args = ["check", "-s", str(demo_copy), "--today", "2026-11-23", "--format"]
+
+    code, out, err = run([*args, "github"], capsys)
+    assert code == 1
+    assert out == (
+        f"::error file={demo_copy}/partners.yaml,line={line},col=10,title=xpromo::"
+        "unknown partner 'nortwind'%0Ahint: the owner must be one of the partners; "
+        "did you mean 'northwind'?\n"
+    )
+    assert err == "error: 1 problem found\n"
+
+    code, out, _ = run([*args, "json"], capsys)
+    assert code == 1
+    assert json.loads(out) == {
+        "diagnostics": [
+            {
+                "severity": "error",
+                "path": f"{demo_copy}/partners.yaml",
+                "line": line,
+                "col": 10,
+                "message": "unknown partner 'nortwind'",
+                "hint": "the owner must be one of the partners; did you mean 'northwind'?",
+            }
+        ]
+    }
+
+
+def test_github_annotations_escape_properties_and_newlines() -> None:
+    from xpromo_site.errors import Diagnostic, Location, Severity
+
+    diagnostic = Diagnostic(
+        Location("content/a,b:c.md", 3, 4), "50% off\nnow", None, Severity.WARNING
+    )
+    assert diagnostic.format_github() == (
+        "::warning file=content/a%2Cb%3Ac.md,line=3,col=4,title=xpromo::50%25 off%0Anow"
+    )

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 bad input (located diagnostics printed), 2 usage error,
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -53,9 +54,20 @@ def _folder(source: Path) -> str:
     return "" if text in (".", "") else text
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic], source: Path) -> None:
+def _print_diagnostics(
+    diagnostics: Sequence[Diagnostic], source: Path, style: str = "text"
+) -> None:
+    """Print diagnostics: text to stderr; github workflow commands or JSON to stdout."""
+    folder = _folder(source)
+    if style == "json":
+        data = [d.to_dict(folder) for d in diagnostics]
+        click.echo(json.dumps({"diagnostics": data}, indent=2))
+        return
     for diagnostic in diagnostics:
-        click.echo(diagnostic.format(_folder(source)), err=True)
+        if style == "github":
+            click.echo(diagnostic.format_github(folder))
+        else:
+            click.echo(diagnostic.format(folder), err=True)
 
 
 def _check_output(source: Path, output: Path) -> None:
@@ -159,18 +171,27 @@ def build_command(
 @source_option
 @today_option
 @strict_option
-def check_command(source: Path, today: str | None, strict: bool) -> None:
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for tools; github to annotate pull requests in Actions.",
+)
+def check_command(source: Path, today: str | None, strict: bool, style: str) -> None:
     """Validate the program and render it in memory; write nothing."""
     day = _today(today)
     try:
         report = check(source, day, strict)
     except XpromoError as error:
-        _print_diagnostics(error.diagnostics, source)
+        _print_diagnostics(error.diagnostics, source, style)
         count = len(error.diagnostics)
         click.echo(f"error: {count} problem{'s' * (count != 1)} found", err=True)
         sys.exit(EXIT_INPUT)
-    _print_diagnostics(report.warnings, source)
-    click.echo(_summary(report, "Checked", ""))
+    _print_diagnostics(report.warnings, source, style)
+    if style == "text":
+        click.echo(_summary(report, "Checked", ""))
 
 
 @cli.command("serve")

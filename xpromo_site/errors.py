@@ -54,6 +54,35 @@ class Diagnostic:
             text += f"\n  hint: {self.hint}"
         return text
 
+    def to_dict(self, folder: str = "") -> dict[str, object]:
+        """Return the diagnostic as plain data (for --format json)."""
+        location = self.location.under(folder)
+        return {
+            "severity": self.severity.value,
+            "path": location.path,
+            "line": location.line,
+            "col": location.col,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    def format_github(self, folder: str = "") -> str:
+        """Return a GitHub Actions workflow command that annotates the file's line."""
+        location = self.location.under(folder)
+        text = self.message + (f"\nhint: {self.hint}" if self.hint else "")
+        return (
+            f"::{self.severity.value} file={_escape_property(location.path)},"
+            f"line={location.line},col={location.col},title=xpromo::{_escape_data(text)}"
+        )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
 
 class XpromoError(Exception):
     """Bad input: one or more located diagnostics, sorted by place."""
