@@ -232,3 +232,18 @@ def test_github_annotations_escape_properties_and_newlines() -> None:
     assert diagnostic.format_github() == (
         "::warning file=content/a%2Cb%3Ac.md,line=3,col=4,title=xpromo::50%25 off%0Anow"
     )
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    from xpromo_site import cli
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert cli._use_colour() is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli._use_colour() is False
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert cli._use_colour() is False
+    coloured = cli._colour("a.yaml:1:2: error: bad\n  hint: fix")
+    assert coloured == "a.yaml:1:2: \x1b[31m\x1b[1merror\x1b[0m: bad\n  \x1b[36mhint:\x1b[0m fix"

@@ -67,7 +67,26 @@ def _print_diagnostics(
         if style == "github":
             click.echo(diagnostic.format_github(folder))
         else:
-            click.echo(diagnostic.format(folder), err=True)
+            click.echo(_colour(diagnostic.format(folder)), err=True, color=_use_colour())
+
+
+_COLOURS = {": error: ": "red", ": warning: ": "yellow"}
+
+
+def _use_colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return "NO_COLOR" not in os.environ and sys.stderr.isatty()
+
+
+def _colour(text: str) -> str:
+    """Mark the severity and the hint of a formatted diagnostic with ANSI colours."""
+    for marker, colour in _COLOURS.items():
+        if marker in text:
+            head, _, rest = text.partition(marker)
+            text = head + ": " + click.style(marker.strip(" :"), fg=colour, bold=True) + ": "
+            text += rest
+            break
+    return text.replace("\n  hint: ", "\n  " + click.style("hint:", fg="cyan") + " ")
 
 
 def _check_output(source: Path, output: Path) -> None:
