@@ -39,8 +39,10 @@ def test_build_writes_the_site_and_reports_counts(
     code, out, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 0, err
     assert err == ""
-    assert out.startswith("Built 21 pages (32 files) for 4 partners and 6 campaigns ")
-    assert "(3 live, 1 ended, 1 scheduled, 1 draft)" in out
+    first, second = out.splitlines()
+    assert first.startswith(f"Built 21 pages into {demo_copy}/public/ in ")
+    assert first.endswith(": 6 campaigns (3 live, 1 ended, 1 scheduled, 1 draft) of 4 partners")
+    assert second == "  32 files, 6 images, 88 tracked links, no warnings"
     assert (demo_copy / "public" / "index.html").is_file()
 
 
@@ -132,7 +134,7 @@ def test_source_date_epoch_sets_the_build_date(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21: only the summit is on
     code, out, _ = run(["check", "-s", str(demo_copy)], capsys)
     assert code == 0
-    assert "(1 live, 0 ended, 4 scheduled, 1 draft)" in out
+    assert "6 campaigns (1 live, 0 ended, 4 scheduled, 1 draft)" in out
 
 
 def test_warnings_are_printed_and_fail_under_strict(
@@ -247,3 +249,24 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
     assert cli._use_colour() is False
     coloured = cli._colour("a.yaml:1:2: error: bad\n  hint: fix")
     assert coloured == "a.yaml:1:2: \x1b[31m\x1b[1merror\x1b[0m: bad\n  \x1b[36mhint:\x1b[0m fix"
+
+
+def test_progress_is_drawn_only_after_a_second_on_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from xpromo_site import cli
+
+    clock = [100.0]
+    monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
+    progress = cli._TerminalProgress(enabled=True)
+    progress.phase("render", 12000)
+    progress.advance(10)
+    assert capsys.readouterr().err == ""  # quick builds draw nothing
+    clock[0] += 1.5
+    progress.advance(4000)
+    progress.close()
+    assert capsys.readouterr().err == "\r\x1b[2Krender 4,010/12,000\r\x1b[2K"
+    silent = cli._TerminalProgress(enabled=False)
+    clock[0] += 5
+    silent.phase("write", 3)
+    assert capsys.readouterr().err == ""

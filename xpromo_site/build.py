@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from .content import load_campaigns, load_pages
 from .errors import Collector, Diagnostic, Location, XpromoError
@@ -45,6 +46,11 @@ class BuildReport:
     @property
     def pages(self) -> int:
         return sum(1 for f in self.files if f.path.endswith(".html"))
+
+    @property
+    def images(self) -> int:
+        suffixes = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")
+        return sum(1 for f in self.files if f.path.endswith(suffixes))
 
 
 @contextmanager
@@ -108,13 +114,36 @@ def _check_links(
             )
 
 
+class Reporter(Protocol):
+    """Receives progress from a build; the command line draws it, tests record it."""
+
+    def phase(self, name: str, total: int) -> None:
+        """A phase starts; total is its number of steps (0 when unknown)."""
+
+    def advance(self, steps: int) -> None:
+        """steps more steps of the current phase are done."""
+
+
+class NullReporter:
+    """Ignores progress: the default for library callers."""
+
+    def phase(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, steps: int) -> None:
+        pass
+
+
 def _render(
-    root: Path, today: dt.date, strict: bool, timings: dict[str, float]
+    root: Path, today: dt.date, strict: bool, timings: dict[str, float], reporter: Reporter
 ) -> tuple[Site, list[OutputFile], Inputs]:
+    reporter.phase("load", 0)
     with _timed(timings, "load"):
         inputs = load_inputs(root, strict)
     with _timed(timings, "assemble"):
         site = assemble(inputs.program, inputs.partners, inputs.campaigns, inputs.pages, today)
+    pages = sum(1 + len(item.variants) for item in site.published)
+    reporter.phase("render", pages)
     with _timed(timings, "render"):
         theme = load_theme(root, inputs.program.theme)
         assets = {}
@@ -125,27 +154,37 @@ def _render(
         for path in used:
             if path and path not in assets:
                 assets[path] = (root / path).read_bytes()
-        files = render_site(site, theme, assets)
+        files = render_site(site, theme, assets, reporter.advance)
     return site, files, inputs
 
 
-def check(root: Path, today: dt.date, strict: bool = False) -> BuildReport:
+def check(
+    root: Path, today: dt.date, strict: bool = False, reporter: Reporter | None = None
+) -> BuildReport:
     """Validate and render the program under root without writing anything.
 
     Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
-    site, files, inputs = _render(root, today, strict, timings)
+    site, files, inputs = _render(root, today, strict, timings, reporter or NullReporter())
     return BuildReport(site, files, inputs.warnings, timings)
 
 
-def build(root: Path, output: Path, today: dt.date, strict: bool = False) -> BuildReport:
+def build(
+    root: Path,
+    output: Path,
+    today: dt.date,
+    strict: bool = False,
+    reporter: Reporter | None = None,
+) -> BuildReport:
     """Build the program under root into output; the old output stays if anything fails.
 
     Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
-    site, files, inputs = _render(root, today, strict, timings)
+    reporter = reporter or NullReporter()
+    site, files, inputs = _render(root, today, strict, timings, reporter)
+    reporter.phase("write", len(files))
     with _timed(timings, "write"):
         written = publish(files, output)
     return BuildReport(site, files, inputs.warnings, timings, written)

@@ -128,20 +128,59 @@ def cli(debug: bool) -> None:
     _state["debug"] = debug
 
 
-def _summary(report: BuildReport, verb: str, where: str) -> str:
+def _summary(report: BuildReport, verb: str, where: str, verbose: bool) -> str:
+    """Return what the build did: pages and campaigns, then files, links and warnings."""
     site = report.site
-    counts = (
-        f"{len(site.live)} live, {len(site.ended)} ended, {len(site.scheduled)} "
-        f"scheduled, {len(site.drafts)} draft"
-    )
-    total = sum(report.timings.values())
     campaigns = len(site.published) + len(site.scheduled) + len(site.drafts)
-    return (
-        f"{verb} {report.pages} pages ({len(report.files)} files) for "
-        f"{len(site.partners)} partners and {campaigns} campaign{'s' * (campaigns != 1)} "
-        f"({counts}){where} "
-        f"in {total:.2f}s"
-    )
+    total = sum(report.timings.values())
+    links = sum(1 for link in site.links() if link.destination or link.placement == "share")
+    warnings = len(report.warnings)
+    lines = [
+        f"{verb} {report.pages} pages{where} in {total:.2f}s: {campaigns} "
+        f"campaign{'s' * (campaigns != 1)} ({len(site.live)} live, {len(site.ended)} ended, "
+        f"{len(site.scheduled)} scheduled, {len(site.drafts)} draft) of "
+        f"{len(site.partners)} partners",
+        f"  {len(report.files)} files, {report.images} images, {links} tracked links, "
+        + (f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "no warnings"),
+    ]
+    if verbose:
+        phases = ", ".join(f"{name} {seconds:.3f}s" for name, seconds in report.timings.items())
+        lines.append(f"  phases: {phases}")
+    return "\n".join(lines)
+
+
+class _TerminalProgress:
+    """Draws a progress line on a terminal once a build has taken more than a second."""
+
+    DELAY = 1.0
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.name = ""
+        self.total = 0
+        self.done = 0
+        self.drawn = 0.0
+
+    def phase(self, name: str, total: int) -> None:
+        self.name, self.total, self.done = name, total, 0
+        self._draw()
+
+    def advance(self, steps: int) -> None:
+        self.done += steps
+        self._draw()
+
+    def _draw(self) -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.started < self.DELAY or now - self.drawn < 0.1:
+            return
+        self.drawn = now
+        count = f" {self.done:,}/{self.total:,}" if self.total else ""
+        click.echo(f"\r\x1b[2K{self.name}{count}", err=True, nl=False, color=True)
+
+    def close(self) -> None:
+        if self.drawn:
+            click.echo("\r\x1b[2K", err=True, nl=False, color=True)
 
 
 @cli.command("build")
@@ -168,9 +207,11 @@ def build_command(
     output = output if output is not None else source / "public"
     _check_output(source, output)
     day = _today(today)
+    progress = _TerminalProgress(enabled=not quiet and sys.stderr.isatty())
     try:
-        report = build(source, output, day, strict)
+        report = build(source, output, day, strict, progress)
     except XpromoError as error:
+        progress.close()
         _print_diagnostics(error.diagnostics, source)
         count = len(error.diagnostics)
         click.echo(
@@ -178,12 +219,10 @@ def build_command(
             err=True,
         )
         sys.exit(EXIT_INPUT)
+    progress.close()
     _print_diagnostics(report.warnings, source)
     if not quiet:
-        click.echo(_summary(report, "Built", f" into {output}/"))
-    if verbose:
-        phases = ", ".join(f"{name} {seconds:.3f}s" for name, seconds in report.timings.items())
-        click.echo(f"phases: {phases}")
+        click.echo(_summary(report, "Built", f" into {output}/", verbose))
 
 
 @cli.command("check")
@@ -210,7 +249,7 @@ def check_command(source: Path, today: str | None, strict: bool, style: str) -> 
         sys.exit(EXIT_INPUT)
     _print_diagnostics(report.warnings, source, style)
     if style == "text":
-        click.echo(_summary(report, "Checked", ""))
+        click.echo(_summary(report, "Checked", "", verbose=False))
 
 
 @cli.command("serve")

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -359,16 +359,24 @@ def sitemap_xml(urls: Iterable[str]) -> str:
     )
 
 
-def render_site(site: Site, theme: Theme, assets: Mapping[str, bytes]) -> list[OutputFile]:
+def render_site(
+    site: Site,
+    theme: Theme,
+    assets: Mapping[str, bytes],
+    progress: Callable[[int], None] | None = None,
+) -> list[OutputFile]:
     """Return every output file of the site, sorted by path.
 
-    assets maps each referenced source asset path to its bytes. Raises XpromoError
-    for template errors.
+    assets maps each referenced source asset path to its bytes; progress, when
+    given, is called with the number of pages rendered since its last call. Raises
+    XpromoError for template errors.
     """
     renderer = _Renderer(site, theme, assets)
     renderer.home()
     for item in site.published:
         renderer.campaign_pages(item)
+        if progress is not None:
+            progress(1 + len(item.variants))
     for partner in site.partners:
         renderer.hub(partner)
     renderer.plain_pages()
