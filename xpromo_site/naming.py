@@ -113,7 +113,7 @@ class _Lint:
     def check_values(self) -> None:
         style = self.separator_style()
         for item in self.values:
-            self.check_form(item, style)
+            self.check_form(item, *style)
             if len(item.value) > MAX_VALUE_LENGTH:
                 hint = (
                     "rename the campaign file to a shorter name"
@@ -133,16 +133,23 @@ class _Lint:
             if item.allowed_check:
                 self.check_allowed(item)
 
-    def separator_style(self) -> str:
-        """Return the separator most of the program's values use ('-' on a tie)."""
+    def separator_style(self) -> tuple[str, str]:
+        """Return the program's word separator and who sets it, for messages.
+
+        Campaign slugs can only use '-' (they are file names), so a program with a
+        hyphenated campaign uses '-'; otherwise the separator most values use ('-' on a tie).
+        """
+        if any("-" in item.value for item in self.values if item.param == "utm_campaign"):
+            return "-", "this program's campaign names use '-'"
         counts = {"-": 0, "_": 0}
         for item in self.values:
             used = _separators(item.value)
             if _CLEAN.fullmatch(item.value) and len(used) == 1:
                 counts[used.pop()] += 1
-        return "_" if counts["_"] > counts["-"] else "-"
+        style = "_" if counts["_"] > counts["-"] else "-"
+        return style, f"most of this program's tracking values use '{style}'"
 
-    def check_form(self, item: _Value, style: str) -> None:
+    def check_form(self, item: _Value, style: str, why: str) -> None:
         value, lower = item.value, item.value.lower()
         fixed = _fixed(value, style)
         hint = f"write it as '{fixed}'" if fixed else None
@@ -165,8 +172,7 @@ class _Lint:
                 what = "both '-' and '_'" if len(used) == 2 else f"'{used.pop()}'"
                 self.collector.warning(
                     item.location,
-                    f"{item.param} '{value}'{item.context} uses {what} between words, but this "
-                    f"program's tracking values use '{style}'",
+                    f"{item.param} '{value}'{item.context} uses {what} between words, but {why}",
                     hint,
                 )
 
