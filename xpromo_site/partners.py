@@ -11,17 +11,7 @@ from typing import Any
 from .colors import contrast_ratio
 from .errors import Collector, Location
 from .images import image_problem
-from .models import (
-    BUILT_IN_CHANNELS,
-    EXISTING_UTM,
-    Channel,
-    Colors,
-    Located,
-    Partner,
-    PartnerTracking,
-    Program,
-    ProgramTracking,
-)
+from .models import Colors, Partner, PartnerTracking, Program
 from .schema import (
     INVALID,
     SLUG_PATTERN,
@@ -31,68 +21,26 @@ from .schema import (
     Color,
     Field,
     ListOf,
-    MapOf,
-    OneOf,
     Struct,
     Text,
-    Token,
-    TrackingText,
     Url,
     check_known,
     is_valid,
     slug,
 )
-from .tracking import CODE_TRANSFORMS, UTM_NAMES
+from .trackingspec import (
+    PARTNER_TRACKING,
+    TRACKING_PROGRAM,
+    check_scheme,
+    location_of,
+    program_tracking,
+)
 from .yamlsource import Node, load_yaml, read_source
 
 PARTNERS_FILE = "partners.yaml"
 MIN_TEXT_CONTRAST = 4.5  # WCAG 2.2 AA for body text
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 LOGO_KINDS = "an SVG, PNG, JPEG or WebP"
-
-SUBID_VALUES = ("campaign", "variant", "placement")
-
-
-def param_name() -> Text:
-    """A query parameter name, as a partner's site reads it."""
-    return Text(r"[A-Za-z0-9_.\-\[\]]+", "a query parameter name such as ref", max_length=64)
-
-
-class ChannelName(Token):
-    """A channel's name, as campaigns list it: a lowercase token."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.what = "a channel name (lowercase a-z, 0-9, - and _)"
-
-
-CHANNEL = Struct(
-    {
-        "medium": Field(TrackingText(), doc="utm_medium of share links for this channel"),
-        "content": Field(TrackingText(), doc="utm_content of share links for this channel"),
-    },
-    example="write it as email: {medium: email, content: newsletter}",
-)
-
-ALLOWED = Struct(
-    {
-        "sources": Field(ListOf(TrackingText(), min_items=1, unique=True)),
-        "mediums": Field(ListOf(TrackingText(), min_items=1, unique=True)),
-    },
-    "program.tracking.allowed",
-)
-
-TRACKING_PROGRAM = Struct(
-    {
-        "medium": Field(TrackingText(), default="referral", doc="utm_medium of links on the pages"),
-        "existing_utm": Field(
-            OneOf(EXISTING_UTM), default="replace", doc="what to do with a destination's utm_*"
-        ),
-        "channels": Field(MapOf(ChannelName(), CHANNEL), default={}),
-        "allowed": Field(ALLOWED, default={}),
-    },
-    "program.tracking",
-)
 
 PROGRAM = Struct(
     {
@@ -126,30 +74,6 @@ COLORS = Struct(
         "accent": Field(Color()),
     },
     "colors",
-)
-
-PARTNER_TRACKING = Struct(
-    {
-        "source": Field(TrackingText(), doc="utm_source for traffic from this partner's audience"),
-        "referral_param": Field(param_name()),
-        "codes": Field(
-            MapOf(
-                slug(), Text(r"[^\s&#=?]+", "a code without spaces, &, #, = or ?", max_length=200)
-            ),
-            default={},
-        ),
-        "referral_transform": Field(OneOf(CODE_TRANSFORMS), default="none"),
-        "subid_param": Field(param_name()),
-        "subid_value": Field(OneOf(SUBID_VALUES), default="campaign"),
-        "fixed_params": Field(
-            MapOf(
-                param_name(),
-                Text(r"[^\x00-\x1f\x7f]+", "a value on one line", max_length=200),
-            ),
-            default={},
-        ),
-    },
-    "tracking",
 )
 
 PARTNER = Struct(
@@ -250,7 +174,7 @@ def _partners(
             continue
         tracking = item["tracking"] or {}
         tracking_node = item_node.get("tracking") or item_node
-        if not _check_scheme(tracking, tracking_node, checker):
+        if not check_scheme(tracking, tracking_node, checker):
             continue
         source = tracking.get("source") or partner_id
         source_node = tracking_node.get("source") or id_node or item_node
@@ -292,7 +216,7 @@ def _partners(
                 ),
                 extra=item["extra"] or {},
                 location=item_node.location,
-                website_location=_location(item_node, "website"),
+                website_location=location_of(item_node, "website"),
             )
         )
     known = set(first_seen)
@@ -306,64 +230,6 @@ def _partners(
                     key, codes.key_locations[key], known, checker, "codes are keyed by partner id"
                 )
     return tuple(partners), known
-
-
-def _location(node: Node | None, *path: str) -> Location | None:
-    """Return the location of the value at path under node, or None when it is not there."""
-    for key in path:
-        node = node.get(key) if node is not None else None
-    return node.location if node is not None else None
-
-
-def _check_scheme(tracking: dict[str, Any], node: Node, checker: Checker) -> bool:
-    """Check a partner's referral scheme: distinct parameter names, settings that need others.
-
-    Returns False when the scheme cannot be used.
-    """
-    ok = True
-    param = tracking.get("referral_param")
-    if param and param.lower().startswith("utm_"):
-        checker.error(
-            _location(node, "referral_param") or node.location,
-            f"'tracking.referral_param' cannot be '{param}': xpromo sets that parameter itself",
-            "use the parameter name the partner's site reads for referrals, such as ref or partner",
-        )
-        ok = False
-    for key, needs in (("referral_transform", "referral_param"), ("subid_value", "subid_param")):
-        if node.get(key) is not None and tracking.get(key) and not tracking.get(needs):
-            checker.error(
-                _location(node, key) or node.location,
-                f"'tracking.{key}' has no effect without 'tracking.{needs}'",
-                f"add '{needs}:' (the parameter the partner's site reads), or remove '{key}'",
-            )
-            ok = False
-    named: dict[str, str] = {}
-    fixed_node = node.get("fixed_params")
-    candidates = [("referral_param", param, _location(node, "referral_param"))]
-    candidates.append(("subid_param", tracking.get("subid_param"), _location(node, "subid_param")))
-    for key in tracking.get("fixed_params") or {}:
-        where = fixed_node.key_locations.get(key) if fixed_node is not None else None
-        candidates.append(("fixed_params", key, where))
-    for field_, name, where in candidates:
-        if not name:
-            continue
-        if name in UTM_NAMES and field_ != "referral_param":
-            checker.error(
-                where or node.location,
-                f"'tracking.{field_}' cannot use the parameter '{name}': "
-                "xpromo sets that parameter itself",
-                "choose another parameter name",
-            )
-            ok = False
-        elif name in named:
-            checker.error(
-                where or node.location,
-                f"the parameter '{name}' is already set by 'tracking.{named[name]}'",
-                "a link carries each parameter once; give each setting its own parameter",
-            )
-            ok = False
-        named.setdefault(name, field_)
-    return ok
 
 
 def _check_brand(item: dict[str, Any], node: Node, checker: Checker) -> bool:
@@ -437,8 +303,8 @@ def _program(
         return None
     tracking = values["tracking"] or {}
     tracking_node = node.get("tracking")
-    program_tracking = _program_tracking(tracking, tracking_node, checker)
-    if program_tracking is None:
+    rules = program_tracking(tracking, tracking_node, checker)
+    if rules is None:
         return None
     return Program(
         name=values["name"],
@@ -449,59 +315,5 @@ def _program(
         language=values["language"],
         theme=theme,
         extra=values["extra"] or {},
-        tracking=program_tracking,
-    )
-
-
-def _program_tracking(
-    values: dict[str, Any], node: Node | None, checker: Checker
-) -> ProgramTracking | None:
-    """Return the program's tracking rules: built-in channels with the program's changes.
-
-    Returns None (after reporting) when a new channel lacks a medium.
-    """
-    channels = {channel.name: channel for channel in BUILT_IN_CHANNELS}
-    channels_node = node.get("channels") if node is not None else None
-    ok = True
-    for name, entry in (values.get("channels") or {}).items():
-        entry_node = channels_node.get(name) if channels_node is not None else None
-        base = channels.get(name)
-        medium = entry.get("medium") or (base.medium if base else None)
-        if medium is None:
-            where = channels_node.key_locations[name] if channels_node is not None else None
-            checker.error(
-                where or Location(PARTNERS_FILE),
-                f"channel '{name}' is not built in, so it needs a 'medium'",
-                f"write it as {name}: {{medium: referral}} (or email, social, affiliate, ...)",
-            )
-            ok = False
-            continue
-        channels[name] = Channel(
-            name,
-            medium,
-            entry.get("content") or (base.content if base else name),
-            _location(entry_node, "medium") or (base.medium_location if base else None),
-            _location(entry_node, "content") or (base.content_location if base else None),
-        )
-    if not ok:
-        return None
-    allowed = values.get("allowed") or {}
-    allowed_node = node.get("allowed") if node is not None else None
-
-    def located(key: str) -> tuple[Located, ...]:
-        items = allowed.get(key) or []
-        list_node = allowed_node.get(key) if allowed_node is not None else None
-        if list_node is None or list_node.kind != "list":
-            return ()
-        return tuple(
-            Located(value, item.location)
-            for value, item in zip(items, list_node.value, strict=True)
-        )
-
-    return ProgramTracking(
-        medium_location=_location(node, "medium"),
-        existing_utm=values.get("existing_utm") or "replace",
-        channels=tuple(sorted(channels.values(), key=lambda c: c.name)),
-        allowed_sources=located("sources"),
-        allowed_mediums=located("mediums"),
+        tracking=rules,
     )
