@@ -238,15 +238,21 @@ class _Lint:
                 f"set program.tracking.medium to an allowed medium, such as '{names[0]}'",
             )
         for campaign in self.campaigns:
-            for name, where in zip(campaign.channels, campaign.channel_locations, strict=False):
+            defaulted = not campaign.channel_locations  # no channels listed: the default
+            places = campaign.channel_locations or (Location(campaign.source),) * len(
+                campaign.channels
+            )
+            for name, where in zip(campaign.channels, places, strict=True):
                 channel = tracking.channel(name)
                 if channel.medium_location is None and channel.medium not in names:
+                    which = f"the default channel '{name}'" if defaulted else f"channel '{name}'"
                     self.collector.error(
                         where,
-                        f"channel '{name}' tags share links with utm_medium '{channel.medium}', "
+                        f"{which} tags share links with utm_medium '{channel.medium}', "
                         "which is not in program.tracking.allowed.mediums",
                         f"set program.tracking.channels.{name}.medium to an allowed medium, "
-                        f"such as '{names[0]}'",
+                        f"such as '{names[0]}'"
+                        + ("; or list the campaign's channels" if defaulted else ""),
                     )
 
     # rules on destinations ----------------------------------------------------------------
