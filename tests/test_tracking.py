@@ -291,6 +291,21 @@ def test_our_names_must_be_unique_in_every_mode() -> None:
             tracked_url("https://x.example/", **TRACKING, referral=("s", "1"), extra=[("s", "2")])
 
 
+def test_repeated_utm_in_a_destination() -> None:
+    url = "https://x.example/?utm_source=a&utm_source=b"
+    assert track(url) == f"https://x.example/?{UTM_QUERY}"
+    assert track(url, keep=True) == (
+        "https://x.example/?utm_source=a&utm_source=b&utm_medium=referral"
+        "&utm_campaign=cloud-backup-webinar&utm_content=cta"
+    )
+
+
+def test_semicolon_queries_are_one_parameter() -> None:
+    url = "https://x.example/?a=1;utm_source=x"
+    assert track(url) == f"{url}&{UTM_QUERY}"
+    assert query_params(url) == [("a", "1;utm_source=x")]
+
+
 # --- query_params ----------------------------------------------------------------------------
 
 
