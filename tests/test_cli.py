@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def test_build_writes_the_site_and_reports_counts(
     first, second = out.splitlines()
     assert first.startswith(f"Built 21 pages into {demo_copy}/public/ in ")
     assert first.endswith(": 6 campaigns (3 live, 1 ended, 1 scheduled, 1 draft) of 4 partners")
-    assert second == "  32 files, 6 images, 88 tracked links, no warnings"
+    assert second == "  33 files, 6 images, 88 tracked links, no warnings"
     assert (demo_copy / "public" / "index.html").is_file()
 
 
@@ -270,3 +271,160 @@ def test_progress_is_drawn_only_after_a_second_on_a_terminal(
     clock[0] += 5
     silent.phase("write", 3)
     assert capsys.readouterr().err == ""
+
+
+# --- xpromo links: the audit view, without building ------------------------------------------
+
+TODAY_ARGS = ["--today", "2026-11-23"]
+
+
+def test_links_prints_what_the_build_writes_and_writes_nothing(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = snapshot(demo_copy)
+    outputs = {}
+    for format_ in ("csv", "json", "table"):
+        code, out, err = run(["links", "-s", str(demo_copy), *TODAY_ARGS, "-f", format_], capsys)
+        assert (code, err) == (0, "")
+        outputs[format_] = out
+    assert snapshot(demo_copy) == before  # no public/, nothing else
+    assert run(["build", "-s", str(demo_copy), *TODAY_ARGS], capsys)[0] == 0
+    assert outputs["csv"] == (demo_copy / "public" / "links.csv").read_text(encoding="utf-8")
+    assert outputs["json"] == (demo_copy / "public" / "links.json").read_text(encoding="utf-8")
+    table = outputs["table"].splitlines()
+    assert len(table) == 91  # a header and the demo's 90 links
+    assert table[0].split() == [
+        "campaign",
+        "audience",
+        "destination",
+        "channel",
+        "placement",
+        "url",
+    ]
+    assert table[1].split()[:5] == ["cloud-backup-webinar", "contoso", "contoso", "page", "body"]
+    share = next(line for line in table if " share " in line)
+    assert share.split()[2] == "-"  # a share link leads to the program's own page
+    assert len({line.index("https://") for line in table[1:]}) == 1  # the URLs line up
+
+
+def test_links_default_format_is_the_table(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    default = run(["links", "-s", str(demo_copy), *TODAY_ARGS], capsys)
+    assert default == run(["links", "-s", str(demo_copy), *TODAY_ARGS, "-f", "table"], capsys)
+
+
+@pytest.mark.parametrize(
+    ("filters", "count", "check"),
+    [
+        (["-c", "refer-a-team"], 18, lambda r: r["campaign"] == "refer-a-team"),
+        (["--partner", "northwind"], 36, lambda r: r["audience"] == "northwind"),
+        (["-d", "tailspin"], 9, lambda r: r["destination"] == "tailspin"),
+        (
+            ["-c", "summit-2026", "-c", "refer-a-team", "-p", "northwind", "-d", "tailspin"],
+            3,
+            lambda r: r["audience"] == "northwind" and r["destination"] == "tailspin",
+        ),
+    ],
+)
+def test_links_filters(
+    filters: list[str],
+    count: int,
+    check: Callable[[dict[str, str]], bool],
+    demo_copy: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(
+        ["links", "-s", str(demo_copy), *TODAY_ARGS, *filters, "-f", "json"], capsys
+    )
+    assert (code, err) == (0, "")
+    rows = json.loads(out)["links"]
+    assert len(rows) == count
+    assert all(check(row) for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["-c", "refer-a-tem"],
+            "Invalid value for '--campaign': no campaign 'refer-a-tem' in this program; "
+            "did you mean 'refer-a-team'?",
+        ),
+        (
+            ["-p", "zzz"],
+            "Invalid value for '--partner': no partner 'zzz' in this program; "
+            "known partners: contoso, fabrikam, northwind, tailspin",
+        ),
+        (
+            ["-d", "tailspn"],
+            "Invalid value for '--destination': no partner 'tailspn' in this program; "
+            "did you mean 'tailspin'?",
+        ),
+        (["-f", "xml"], "Invalid value for '--format' / '-f': 'xml' is not one of"),
+    ],
+)
+def test_links_usage_errors_exit_2(
+    args: list[str], message: str, demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["links", "-s", str(demo_copy), *TODAY_ARGS, *args], capsys)
+    assert (code, out) == (2, "")
+    assert message in err
+
+
+def test_links_says_why_a_campaign_has_none(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["-c", "spring-offer-2027", "-c", "crm-migration-playbook", "-f", "csv"]
+    code, out, err = run(["links", "-s", str(demo_copy), *TODAY_ARGS, *args], capsys)
+    assert code == 0
+    assert out == "campaign,audience,destination,channel,placement,url\n"
+    assert err == (
+        "note: campaign 'spring-offer-2027' starts on 2027-03-01, so it has no links on "
+        "2026-11-23; pass --today 2027-03-01 to see them\n"
+        "note: campaign 'crm-migration-playbook' is a draft, so it has no links\n"
+    )
+    code, out, err = run(
+        ["links", "-s", str(demo_copy), "--today", "2027-03-01", "-c", "spring-offer-2027"], capsys
+    )
+    assert (code, err) == (0, "")
+    assert len(out.splitlines()) == 1 + 2 * (3 + 2 + 3)  # per partner: body+cta+2 sites, 3 shares
+
+
+def test_links_reports_bad_input_and_warnings_like_check(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    partners = demo_copy / "partners.yaml"
+    text = partners.read_text()
+    partners.write_text(text.replace("      source: contoso\n", "      source: Contoso\n"))
+    line = text[: text.index("      source: contoso\n")].count("\n") + 1
+    code, out, err = run(["links", "-s", str(demo_copy), *TODAY_ARGS, "-f", "csv"], capsys)
+    assert code == 1  # Contoso is not in the demo's allowed sources
+    assert out == ""
+    assert err.startswith(
+        f"{demo_copy}/partners.yaml:{line}:15: error: utm_source 'Contoso' is not in "
+        "program.tracking.allowed.sources\n  hint: did you mean 'contoso'?\n"
+    )
+    assert err.endswith("error: 1 problem found\n")
+    partners.write_text(
+        text.replace("      sources: [northwind, contoso, fabrikam, tailspin]\n", "")
+        .replace(
+            "    allowed:", "    allowed:\n      sources: [northwind, Contoso, fabrikam, tailspin]"
+        )
+        .replace("      source: contoso\n", "      source: Contoso\n")
+    )
+    code, out, err = run(["links", "-s", str(demo_copy), *TODAY_ARGS, "-f", "csv"], capsys)
+    assert code == 0
+    assert "utm_source=Contoso&" in out
+    assert err.count("warning: utm_source 'Contoso' has capital letters") == 2
+    code, out, err = run(["links", "-s", str(demo_copy), *TODAY_ARGS, "--strict"], capsys)
+    assert (code, out) == (1, "")
+    assert err.endswith("error: 2 problems found\n")
+
+
+def test_the_demo_passes_the_lint_with_no_warning(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for today in ("2026-11-23", "2027-03-15", "2026-06-01"):
+        code, _, err = run(["check", "-s", str(demo_copy), "--today", today, "--strict"], capsys)
+        assert (code, err) == (0, ""), err

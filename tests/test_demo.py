@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -67,7 +68,7 @@ def test_layout_matches_the_contract(site: Path) -> None:
         "summit-2026/northwind/index.html",
         "summit-2026/tailspin/index.html",
     ]
-    for name in ("links.csv", "sitemap.xml", "robots.txt", "_headers"):
+    for name in ("links.csv", "links.json", "sitemap.xml", "robots.txt", "_headers"):
         assert (site / name).is_file()
 
 
@@ -122,7 +123,7 @@ def test_referral_codes_follow_the_destination_partners_scheme(site: Path) -> No
     assert "ref=" not in own  # a partner does not refer its own audience to itself
     fabrikam = links(page(site, "refer-a-team/northwind/index.html"))
     signup = next(h for h in fabrikam if h.startswith("https://www.fabrikam.example/signup"))
-    assert signup.endswith("&partner=northwind")  # no code set: the referrer's id
+    assert "&partner=northwind&" in signup  # no code set: the referrer's id
 
 
 def test_links_outside_the_program_stay_as_written(site: Path) -> None:
@@ -193,26 +194,69 @@ def test_home_lists_live_campaigns_and_past_ones_apart(site: Path) -> None:
 
 def test_hub_lists_a_share_link_per_channel(site: Path) -> None:
     text = page(site, "partners/contoso/index.html").text
-    for channel in ("email", "social", "portal"):
+    for medium, content in (
+        ("email", "email"),
+        ("social", "social"),
+        ("referral", "partner-portal"),
+    ):
         url = (
-            f"{BASE}cloud-backup-webinar/contoso/?utm_source=contoso&utm_medium={channel}"
-            "&utm_campaign=cloud-backup-webinar"
+            f"{BASE}cloud-backup-webinar/contoso/?utm_source=contoso&utm_medium={medium}"
+            f"&utm_campaign=cloud-backup-webinar&utm_content={content}"
         )
         assert url in text
 
 
+def test_referral_schemes_follow_each_destination(site: Path) -> None:
+    northwind = links(page(site, "summit-2026/northwind/index.html"))
+    recordings = next(h for h in northwind if "/recordings" in h)
+    query = parse_qsl(urlsplit(recordings).query)
+    assert query[-2:] == [("gspk", "bnctZXZlbnRz"), ("ps_program", "events")]  # "nw-events"
+    assert "gspk=bnctZXZlbnRz&ps_program=events" in recordings
+    contoso = links(page(site, "summit-2026/contoso/index.html"))
+    assert any(h.endswith("&gspk=Y29udG9zbw%3D%3D&ps_program=events") for h in contoso)
+    own = links(page(site, "summit-2026/tailspin/index.html"))
+    assert not any("gspk" in h or "ps_program" in h for h in own)
+    signup = next(
+        h for h in links(page(site, "refer-a-team/northwind/index.html")) if "/signup" in h
+    )
+    assert signup.endswith("&partner=northwind&subId1=refer-a-team")
+
+
 def test_links_csv_lists_every_tracked_link(site: Path) -> None:
     rows = list(csv.DictReader(io.StringIO((site / "links.csv").read_text())))
-    assert rows
-    assert set(rows[0]) == {"campaign", "partner", "channel", "placement", "destination", "url"}
+    assert len(rows) == 90
+    assert list(rows[0]) == ["campaign", "audience", "destination", "channel", "placement", "url"]
     for row in rows:
-        if row["destination"]:
-            query = dict(parse_qsl(urlsplit(row["url"]).query))
-            assert query["utm_source"] == row["partner"]
-            assert query["utm_campaign"] == row["campaign"]
-    pairs = {(r["campaign"], r["partner"]) for r in rows}
+        if row["destination"] or row["placement"] == "share":
+            query = parse_qsl(urlsplit(row["url"]).query)
+            names = [name for name, _ in query]
+            assert len(names) == len(set(names)), row["url"]
+            values = dict(query)
+            assert values["utm_source"] == row["audience"]
+            assert values["utm_campaign"] == row["campaign"]
+            assert values["utm_medium"] in ("referral", "email", "social")  # the dictionary
+            assert values["utm_content"]
+    pairs = {(r["campaign"], r["audience"]) for r in rows}
     assert ("security-bundle", "fabrikam") in pairs
     assert not any(r["campaign"] == "crm-migration-playbook" for r in rows)
+    channels = {(r["channel"], r["placement"]) for r in rows}
+    assert channels == {
+        ("page", "cta"),
+        ("page", "body"),
+        ("page", "partners"),
+        ("email", "share"),
+        ("social", "share"),
+        ("portal", "share"),
+        ("web", "share"),
+    }
+
+
+def test_links_json_holds_the_same_rows(site: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO((site / "links.csv").read_text())))
+    data = json.loads((site / "links.json").read_text(encoding="utf-8"))
+    assert list(data) == ["links"]
+    assert data["links"] == rows
+    assert [list(row) for row in data["links"]] == [list(rows[0])] * len(rows)
 
 
 def test_sitemap_and_robots(site: Path) -> None:

@@ -50,7 +50,6 @@ the right one by hand and add the case to ``KNOWN_BAD``.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,20 +57,18 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import subprocess_env
-from xpromo_site.cli import main
+from tests.sitecases import (
+    EXPECTED,
+    SENTINEL,
+    TESTS,
+    TODAY,
+    case_names,
+    run,
+    site_for,
+    snapshot,
+)
 
-TESTS = Path(__file__).resolve().parent
-MINIMAL = TESTS / "sites" / "minimal"
 INVALID = TESTS / "invalid"
-EXPECTED = "expected.txt"
-DELETE_SUFFIX = ".delete"
-TODAY = "2026-11-23"
-
-SENTINEL = {
-    "public/index.html": b"<!doctype html><title>the previous build</title>\n",
-    "public/beta/index.html": b"<!doctype html><title>a page of the previous build</title>\n",
-    "public/links.csv": b"campaign,partner,channel,placement,destination,url\n",
-}
 
 SUMMARY_RE = re.compile(r"error: (\d+) problems? found")
 DIAGNOSTIC_RE = re.compile(r"[^\s:][^:]*:\d+:\d+: error: \S.*")
@@ -82,7 +79,7 @@ KNOWN_BAD: dict[str, str] = {}
 # cases that also run in a real `python -m xpromo_site` process
 SUBPROCESS_CASES = ("campaign-yaml-error", "partners-yaml-syntax-error", "several-problems")
 
-CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("."))
+CASES = case_names(INVALID)
 
 
 def _params(cases: list[str] | tuple[str, ...]) -> list[pytest.ParameterSet]:
@@ -98,53 +95,13 @@ def _params(cases: list[str] | tuple[str, ...]) -> list[pytest.ParameterSet]:
     ]
 
 
-def _overlay(case_dir: Path, site: Path) -> None:
-    """Lay the case's files over the site; `<path>.delete` deletes `<path>`."""
-    for source in sorted(case_dir.rglob("*")):
-        rel = source.relative_to(case_dir)
-        if source.is_dir() or rel.as_posix() == EXPECTED:
-            continue
-        if source.name.endswith(DELETE_SUFFIX):
-            target = site / rel.with_name(source.name.removesuffix(DELETE_SUFFIX))
-            assert target.exists(), f"{case_dir.name}: {rel} deletes a file the site lacks"
-            if target.is_dir():
-                shutil.rmtree(target)
-            else:
-                target.unlink()
-            continue
-        target = site / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
-
-
 def _site_for(case: str | None, tmp_path: Path) -> Path:
     """Return a fresh copy of the minimal site, the case laid over it, with a sentinel public/."""
-    site = tmp_path / "site"
-    shutil.copytree(MINIMAL, site)
-    if case is not None:
-        _overlay(INVALID / case, site)
-    for rel, data in SENTINEL.items():
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_bytes(data)
-    return site
+    return site_for(INVALID / case if case is not None else None, tmp_path)
 
 
-def _snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every path under folder (hidden ones included) with its bytes; None for folders."""
-    return {
-        p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-    }
-
-
-def _run(command: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run `xpromo <command> --today TODAY` in-process; return exit code, stdout, stderr."""
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exited:
-        main([command, "--today", TODAY])
-    out, err = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0 if code is None else 1), out, err
+_snapshot = snapshot
+_run = run
 
 
 def _build_stderr(check_stderr: str) -> str:

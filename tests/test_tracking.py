@@ -1,6 +1,7 @@
 """Tests for xpromo_site.tracking: tracked links keep the destination intact and never repeat."""
 
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+import base64
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 import pytest
 from hypothesis import given, settings
@@ -8,13 +9,15 @@ from hypothesis import strategies as st
 
 from xpromo_site.tracking import (
     TRACKABLE_SCHEMES,
+    UTM_NAMES,
     add_query_params,
     host_key,
     is_trackable,
+    is_within,
+    query_params,
     tracked_url,
+    transform_code,
 )
-
-UTM_NAMES = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
 
 TRACKING = {
     "source": "northwind",
@@ -27,8 +30,8 @@ UTM_QUERY = (
 )
 
 
-def track(url: str, referral: tuple[str, str] | None = None) -> str:
-    return tracked_url(url, **TRACKING, referral=referral)
+def track(url: str, referral: tuple[str, str] | None = None, keep: bool = False) -> str:
+    return tracked_url(url, **TRACKING, referral=referral, keep_existing=keep)
 
 
 # --- tracked_url: examples ---------------------------------------------------------------------
@@ -209,6 +212,186 @@ def test_referral_named_like_a_utm_parameter_is_rejected() -> None:
         track("https://x.example/", referral=("utm_source", "x"))
     with pytest.raises(ValueError, match="empty"):
         track("https://x.example/", referral=("", "x"))
+
+
+# --- destinations that already carry utm_*: replace (the default) or keep ----------------------
+
+
+def test_existing_utm_are_replaced_by_default() -> None:
+    url = "https://contoso.example/?utm_medium=email&lang=en&utm_source=newsletter#top"
+    assert track(url) == f"https://contoso.example/?lang=en&{UTM_QUERY}#top"
+
+
+def test_keep_leaves_the_destinations_own_utm_and_adds_the_rest() -> None:
+    url = "https://contoso.example/?utm_medium=email&lang=en&utm_source=newsletter#top"
+    assert track(url, keep=True) == (
+        "https://contoso.example/?utm_medium=email&lang=en&utm_source=newsletter"
+        "&utm_campaign=cloud-backup-webinar&utm_content=cta#top"
+    )
+
+
+def test_keep_keeps_values_byte_for_byte_even_when_encoded() -> None:
+    url = "https://contoso.example/?utm_content=hero%20Banner&utm%5Fmedium=E-mail"
+    assert track(url, keep=True) == (
+        f"{url}&utm_source=northwind&utm_campaign=cloud-backup-webinar"
+    )
+
+
+def test_keep_fills_empty_utm_values() -> None:
+    url = "https://contoso.example/?utm_source=&utm_medium&lang=en&utm_content=hero"
+    assert track(url, keep=True) == (
+        "https://contoso.example/?lang=en&utm_content=hero&utm_source=northwind"
+        "&utm_medium=referral&utm_campaign=cloud-backup-webinar"
+    )
+
+
+def test_empty_values_of_other_parameters_are_kept_as_written() -> None:
+    for keep in (False, True):
+        assert track("https://x.example/?a=&b&c=1", keep=keep) == (
+            f"https://x.example/?a=&b&c=1&{UTM_QUERY}"
+        )
+
+
+def test_keep_never_keeps_a_referral_parameter() -> None:
+    url = "https://contoso.example/?ref=OLD&utm_source=newsletter"
+    assert track(url, referral=("ref", "CTS-77"), keep=True) == (
+        "https://contoso.example/?utm_source=newsletter&utm_medium=referral"
+        "&utm_campaign=cloud-backup-webinar&utm_content=cta&ref=CTS-77"
+    )
+
+
+def test_keep_with_nothing_to_keep_is_the_same_as_replace() -> None:
+    url = "https://contoso.example/webinars/42?lang=en#register"
+    assert track(url, keep=True) == track(url)
+
+
+def test_extra_params_follow_the_referral_in_their_order() -> None:
+    result = tracked_url(
+        "https://x.example/?q=1#f",
+        **TRACKING,
+        referral=("gspk", transform_code("nw-events", "base64")),
+        extra=[("subId1", "summit-2026"), ("ps_program", "events")],
+    )
+    assert result == (
+        f"https://x.example/?q=1&{UTM_QUERY}&gspk=bnctZXZlbnRz&subId1=summit-2026"
+        "&ps_program=events#f"
+    )
+
+
+def test_our_names_must_be_unique_in_every_mode() -> None:
+    for keep in (False, True):
+        with pytest.raises(ValueError, match="unique"):
+            tracked_url(
+                "https://x.example/?utm_source=a",
+                **TRACKING,
+                extra=[("utm_source", "b")],
+                keep_existing=keep,
+            )
+        with pytest.raises(ValueError, match="unique"):
+            tracked_url("https://x.example/", **TRACKING, referral=("s", "1"), extra=[("s", "2")])
+
+
+def test_repeated_utm_in_a_destination() -> None:
+    url = "https://x.example/?utm_source=a&utm_source=b"
+    assert track(url) == f"https://x.example/?{UTM_QUERY}"
+    assert track(url, keep=True) == (
+        "https://x.example/?utm_source=a&utm_source=b&utm_medium=referral"
+        "&utm_campaign=cloud-backup-webinar&utm_content=cta"
+    )
+
+
+def test_semicolon_queries_are_one_parameter() -> None:
+    url = "https://x.example/?a=1;utm_source=x"
+    assert track(url) == f"{url}&{UTM_QUERY}"
+    assert query_params(url) == [("a", "1;utm_source=x")]
+
+
+# --- query_params ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "pairs"),
+    [
+        ("https://x.example/", []),
+        ("https://x.example/?", []),
+        ("https://x.example/?&&", []),
+        (
+            "https://x.example/?a=1&&b&c=%20+x&=v",
+            [("a", "1"), ("b", None), ("c", "  x"), ("", "v")],
+        ),
+        ("https://x.example/?utm%5Fsource=a%26b#?utm_medium=frag", [("utm_source", "a&b")]),
+        ("https://x.example/?a==b", [("a", "=b")]),
+        ("https://x.example/#?a=1", []),
+        ("mailto:a@x.example?subject=Hi", [("subject", "Hi")]),
+    ],
+)
+def test_query_params(url: str, pairs: list[tuple[str, str | None]]) -> None:
+    assert query_params(url) == pairs
+
+
+# --- referral code transforms ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "encoded"),
+    [
+        ("contoso", "Y29udG9zbw=="),
+        ("nw-events", "bnctZXZlbnRz"),
+        ("CTS-NW-01", "Q1RTLU5XLTAx"),
+        ("café", "Y2Fmw6k="),
+        ("a?b", "YT9i"),
+        ("??>", "Pz8+"),  # the standard alphabet: + and / stay, the URL encodes them
+    ],
+)
+def test_base64_codes(code: str, encoded: str) -> None:
+    assert transform_code(code, "base64") == encoded
+    assert transform_code(code, "none") == code
+
+
+def test_base64_codes_survive_the_url() -> None:
+    url = tracked_url(
+        "https://x.example/", **TRACKING, referral=("gspk", transform_code("??>", "base64"))
+    )
+    assert url.endswith("&gspk=Pz8%2B")
+    assert base64.b64decode(dict(query_params(url))["gspk"] or "") == b"??>"
+    padded = tracked_url(
+        "https://x.example/", **TRACKING, referral=("gspk", transform_code("contoso", "base64"))
+    )
+    assert padded.endswith("&gspk=Y29udG9zbw%3D%3D")
+
+
+def test_unknown_transform_is_rejected() -> None:
+    with pytest.raises(ValueError, match="base32"):
+        transform_code("x", "base32")
+
+
+# --- links within the site ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "within"),
+    [
+        ("https://partners.example/", "https://partners.example/", True),
+        ("https://partners.example/summit/?utm_source=x", "https://partners.example/", True),
+        ("http://PARTNERS.example:8443/a#b", "https://partners.example/", True),
+        ("https://www.partners.example/a", "https://partners.example/", True),
+        ("https://partners.example", "https://partners.example/", True),
+        ("https://partners.bücher.example/", "https://partners.xn--bcher-kva.example/", True),
+        ("https://example.com/partners/a/", "https://example.com/partners/", True),
+        ("https://example.com/partners", "https://example.com/partners/", True),
+        ("https://example.com/partnership/", "https://example.com/partners/", False),
+        ("https://example.com/", "https://example.com/partners/", False),
+        ("https://example.com/partners/a", "https://example.com/partners", True),
+        ("https://example.com/partnersx", "https://example.com/partners", False),
+        ("https://shop.partners.example/", "https://partners.example/", False),
+        ("https://partners.example.evil.example/", "https://partners.example/", False),
+        ("https://example.com/", "https://partners.example.com/", False),
+        ("/summit/", "https://partners.example/", False),
+        ("mailto:hi@partners.example", "https://partners.example/", False),
+    ],
+)
+def test_is_within(url: str, base: str, within: bool) -> None:
+    assert is_within(url, base) is within
 
 
 # --- add_query_params: examples ----------------------------------------------------------------
@@ -465,3 +648,73 @@ def test_property_host_key_ignores_case_port_and_www(labels, p) -> None:
     assert key == host_key(f"http://{h.upper()}/x")
     if not h.lower().startswith("www."):
         assert key == host_key(f"https://www.{h}/") == host_key(f"https://WWW.{h}:80/")
+
+
+non_empty_params = st.builds(
+    lambda values, referral: [*zip(UTM_NAMES, values, strict=True), *referral],
+    st.lists(st.text(min_size=1, max_size=12), min_size=4, max_size=4),
+    our_params.map(lambda params: params[4:]),
+)
+
+
+@PROPERTY_SETTINGS
+@given(destinations(), non_empty_params)
+def test_property_keep_keeps_theirs_and_fills_the_rest(dest, params) -> None:
+    url, base, existing, frag = dest
+    referral = params[4] if len(params) > 4 else None
+    values = dict(params[:4])
+    result = tracked_url(
+        url,
+        source=values["utm_source"],
+        medium=values["utm_medium"],
+        campaign=values["utm_campaign"],
+        content=values["utm_content"],
+        referral=referral,
+        keep_existing=True,
+    )
+    kept = {n for n, v, _ in existing if n in UTM_NAMES and v}
+    added = [(n, v) for n, v in params if n not in kept]
+    removed = {n for n, _ in added}
+    expected = [(n, "" if v is None else v) for n, v, _ in existing if n not in removed]
+    assert parse_qsl(query_of(result), keep_blank_values=True) == expected + added
+    names = [name for name, _ in expected + added]
+    assert len(names) == len(set(names))  # no parameter twice
+    assert {n for n in names if n in UTM_NAMES} == set(UTM_NAMES)  # every UTM name, once
+    assert result.partition("?")[0] == base
+    if frag:
+        assert result.endswith("#" + frag)  # the fragment stays last
+    again = tracked_url(
+        result,
+        source=values["utm_source"],
+        medium=values["utm_medium"],
+        campaign=values["utm_campaign"],
+        content=values["utm_content"],
+        referral=referral,
+        keep_existing=True,
+    )
+    assert again == result  # compiling twice changes nothing
+
+
+@PROPERTY_SETTINGS
+@given(destinations(), st.text(min_size=1, max_size=20), st.lists(st.text(max_size=8), max_size=3))
+def test_property_scheme_parameters_round_trip(dest, code, extra_values) -> None:
+    url = dest[0]
+    encoded = transform_code(code, "base64")
+    extra = [(f"x{i}", value) for i, value in enumerate(extra_values)]
+    result = tracked_url(url, **TRACKING, referral=("gspk", encoded), extra=extra)
+    pairs = parse_qsl(query_of(result), keep_blank_values=True)
+    tail = pairs[len(pairs) - 1 - len(extra) :]
+    assert tail == [("gspk", encoded), *extra]
+    assert base64.b64decode(tail[0][1]).decode("utf-8") == code
+    assert tracked_url(result, **TRACKING, referral=("gspk", encoded), extra=extra) == result
+
+
+@PROPERTY_SETTINGS
+@given(destinations(), st.sampled_from(["https://partners.example/", "https://a.example/p/"]))
+def test_property_is_within_ignores_query_fragment_and_host_case(dest, base) -> None:
+    url = dest[0]
+    within = is_within(url, base)
+    assert is_within(add_query_params(url, [("utm_source", "x")]), base) is within
+    parts = urlsplit(url)
+    assert is_within(urlunsplit(parts._replace(netloc=parts.netloc.upper())), base) is within
+    assert is_within(base + urlsplit(url).path.lstrip("/"), base)

@@ -15,8 +15,9 @@ from typing import Protocol
 
 from .content import load_campaigns, load_pages
 from .errors import Collector, Diagnostic, Location, XpromoError
-from .links import PartnerHosts
+from .links import PartnerHosts, TrackedLink
 from .models import Campaign, Page, Partner, Program
+from .naming import lint_tracking
 from .output import publish
 from .partners import Roster, load_program
 from .render import OutputFile, render_site
@@ -74,10 +75,13 @@ def load_inputs(root: Path, strict: bool = False) -> Inputs:
     except XpromoError as error:  # partners.yaml unreadable: campaigns can still be checked
         collector.diagnostics.extend(error.diagnostics)
         roster = Roster(None, (), frozenset())
-    campaigns = load_campaigns(root, set(roster.known_ids), collector)
+    channels = [c.name for c in roster.program.tracking.channels] if roster.program else []
+    campaigns = load_campaigns(root, set(roster.known_ids), collector, channels)
     pages = load_pages(root, collector)
     _check_slugs(campaigns, pages, collector)
-    _check_links(roster.partners, campaigns, collector)
+    _check_links(roster.program, roster.partners, campaigns, collector)
+    if roster.program is not None:
+        lint_tracking(roster.program, roster.partners, campaigns, collector)
     if strict and collector.warnings:
         collector.diagnostics = [
             Diagnostic(d.location, d.message, d.hint) for d in collector.diagnostics
@@ -101,11 +105,20 @@ def _check_slugs(
 
 
 def _check_links(
-    partners: tuple[Partner, ...], campaigns: tuple[Campaign, ...], collector: Collector
+    program: Program | None,
+    partners: tuple[Partner, ...],
+    campaigns: tuple[Campaign, ...],
+    collector: Collector,
 ) -> None:
-    hosts = PartnerHosts(partners)
+    hosts = PartnerHosts(partners, program.base_url if program else None)
     for campaign in campaigns:
-        if hosts.partner_for(campaign.cta.url) is None:
+        if hosts.is_internal(campaign.cta.url):
+            collector.warning(
+                campaign.cta.location,
+                "'cta.url' is a page of this site, so it is not tracked",
+                "point the call to action at the partner's page where visitors act",
+            )
+        elif hosts.partner_for(campaign.cta.url) is None:
             collector.warning(
                 campaign.cta.location,
                 "'cta.url' leads outside the program's partner websites, so it is not tracked",
@@ -156,6 +169,25 @@ def _render(
                 assets[path] = (root / path).read_bytes()
         files = render_site(site, theme, assets, reporter.advance)
     return site, files, inputs
+
+
+@dataclass(frozen=True)
+class LinksReport:
+    """Every link of the program on a day, without rendering: the audit view."""
+
+    site: Site
+    links: list[TrackedLink]
+    warnings: tuple[Diagnostic, ...]
+
+
+def list_links(root: Path, today: dt.date, strict: bool = False) -> LinksReport:
+    """Load, validate and assemble the program under root; render and write nothing.
+
+    Returns the site and its links as links.csv lists them. Raises XpromoError for bad input.
+    """
+    inputs = load_inputs(root, strict)
+    site = assemble(inputs.program, inputs.partners, inputs.campaigns, inputs.pages, today)
+    return LinksReport(site, site.links(), inputs.warnings)
 
 
 def check(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -26,7 +28,6 @@ from .schema import (
     Struct,
     Text,
     TimeZone,
-    Token,
     Url,
     check_known,
     is_valid,
@@ -107,7 +108,11 @@ CAMPAIGN = Struct(
         "starts": Field(Date()),
         "ends": Field(Date()),
         "cta": Field(CTA, required=True),
-        "channels": Field(ListOf(Token(), min_items=1, unique=True), default=["web"]),
+        "channels": Field(
+            ListOf(Text(max_length=64), min_items=1, unique=True),
+            default=["web"],
+            doc="names from program.tracking.channels (or the built-in ones)",
+        ),
         "draft": Field(Boolean(), default=False),
         "event": Field(EVENT),
         "offer": Field(OFFER),
@@ -262,9 +267,16 @@ def _resolve_images(body: Body, rel: str, root: Path, collector: Collector) -> B
 
 
 def load_campaigns(
-    root: Path, known_partners: set[str], collector: Collector
+    root: Path,
+    known_partners: set[str],
+    collector: Collector,
+    known_channels: Collection[str] = (),
 ) -> tuple[Campaign, ...]:
-    """Read every campaign file; problems go to collector, valid campaigns are returned."""
+    """Read every campaign file; problems go to collector, valid campaigns are returned.
+
+    Channels are checked against known_channels unless it is empty (the program's own
+    channels are unknown when partners.yaml is invalid).
+    """
     checker = Checker(collector, root)
     campaigns = []
     for rel, path in _markdown_files(root, CAMPAIGNS_DIR, collector):
@@ -274,6 +286,7 @@ def load_campaigns(
             continue
         values, tree, body_text, body_offset = read
         _cross_check(values, tree, known_partners, checker)
+        _check_channels(values, tree, known_channels, checker)
         body = _resolve_images(render_markdown(body_text, rel, body_offset), rel, root, collector)
         if slug_ is None or not is_valid(values):
             continue
@@ -321,6 +334,33 @@ def _cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: C
             )
 
 
+def _check_channels(
+    values: dict[str, Any], tree: Node, known: Collection[str], checker: Checker
+) -> None:
+    """Report channels the program does not define, with the closest one as the hint."""
+    channels_node = tree.get("channels")
+    listed = values["channels"]
+    if not known or channels_node is None or channels_node.kind != "list":
+        return
+    if not isinstance(listed, list):
+        return
+    names = sorted(known)
+    for index, (value, node) in enumerate(zip(listed, channels_node.value, strict=False)):
+        if value is INVALID or value in known:
+            continue
+        close = difflib.get_close_matches(value, names, 1, 0.6) or difflib.get_close_matches(
+            suggest_slug(value), names, 1, 0.6
+        )
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else "known channels: " + ", ".join(names) + "; define others in "
+            "partners.yaml under program.tracking.channels"
+        )
+        checker.error(node.location, f"unknown channel '{value}'", hint)
+        listed[index] = INVALID
+
+
 _BLOCK_HINTS = {
     "event": 'add event: {start: "2026-12-10 17:00", timezone: Europe/Berlin}',
     "offer": 'add offer: {price: "$99 a month"}',
@@ -331,6 +371,7 @@ _BLOCK_HINTS = {
 def _campaign(slug_: str, rel: str, values: dict[str, Any], tree: Node, body: Any) -> Campaign:
     cta_node = tree.get("cta")
     url_node = cta_node.get("url") if cta_node is not None else None
+    channels_node = tree.get("channels")
     event = values["event"]
     offer = values["offer"]
     referral = values["referral"]
@@ -348,6 +389,9 @@ def _campaign(slug_: str, rel: str, values: dict[str, Any], tree: Node, body: An
             url_node.location if url_node else Location(rel),
         ),
         channels=tuple(values["channels"]),
+        channel_locations=tuple(n.location for n in channels_node.value)
+        if channels_node is not None and channels_node.kind == "list"
+        else (),
         draft=values["draft"],
         event=Event(event["start"], event["timezone"], event["end"], event["venue"])
         if event

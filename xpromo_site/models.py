@@ -21,10 +21,25 @@ class Colors:
 
 
 @dataclass(frozen=True, slots=True)
+class Located:
+    """A value as the user wrote it, and where."""
+
+    value: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class PartnerTracking:
+    """How links into this partner's site are tracked: its source and its referral scheme."""
+
     source: str
     referral_param: str | None = None
     codes: tuple[tuple[str, str], ...] = ()
+    referral_transform: str = "none"  # none | base64, applied to the code
+    subid_param: str | None = None  # a sub-ID parameter this partner's site reads
+    subid_value: str = "campaign"  # campaign | variant | placement
+    fixed_params: tuple[tuple[str, str], ...] = ()  # added to every referral link, in order
+    source_location: Location | None = None  # where the source (or the id it defaults to) is
 
     def code_for(self, referrer_id: str) -> str:
         """Return the code this partner gives the referrer (default: the referrer's id)."""
@@ -44,6 +59,55 @@ class Partner:
     legal: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     location: Location = field(default_factory=lambda: Location("partners.yaml"))
+    website_location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """Where partners post share links, and the utm_medium and utm_content links there carry."""
+
+    name: str
+    medium: str
+    content: str
+    medium_location: Location | None = None  # None: the built-in value
+    content_location: Location | None = None
+
+
+# Built-in channels; program.tracking.channels overrides or adds to them. Every medium here
+# is one GA4 groups: print and portal traffic is Referral, told apart by utm_content.
+BUILT_IN_CHANNELS: tuple[Channel, ...] = (
+    Channel("affiliate", "affiliate", "affiliate"),
+    Channel("blog", "referral", "blog"),
+    Channel("email", "email", "email"),
+    Channel("newsletter", "email", "newsletter"),
+    Channel("portal", "referral", "portal"),
+    Channel("print", "referral", "print"),
+    Channel("sms", "sms", "sms"),
+    Channel("social", "social", "social"),
+    Channel("video", "video", "video"),
+    Channel("web", "referral", "web"),
+)
+
+EXISTING_UTM = ("replace", "keep")
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramTracking:
+    """Program-wide tracking rules: channels, what to do with a destination's own UTM tags,
+    and the optional dictionary of allowed values."""
+
+    medium_location: Location | None = None
+    existing_utm: str = "replace"  # replace | keep
+    channels: tuple[Channel, ...] = BUILT_IN_CHANNELS
+    allowed_sources: tuple[Located, ...] = ()  # empty: any source
+    allowed_mediums: tuple[Located, ...] = ()  # empty: any medium
+
+    def channel(self, name: str) -> Channel:
+        """Return the channel called name; raises KeyError for an unknown one."""
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        raise KeyError(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +120,7 @@ class Program:
     language: str = "en"
     theme: str = "default"
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    tracking: ProgramTracking = ProgramTracking()
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +199,7 @@ class Campaign:
     starts: dt.date | None = None
     ends: dt.date | None = None
     channels: tuple[str, ...] = ("web",)
+    channel_locations: tuple[Location, ...] = ()  # where each channel is named; () if defaulted
     draft: bool = False
     event: Event | None = None
     offer: Offer | None = None

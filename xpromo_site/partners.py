@@ -21,14 +21,19 @@ from .schema import (
     Color,
     Field,
     ListOf,
-    MapOf,
     Struct,
     Text,
-    Token,
     Url,
     check_known,
     is_valid,
     slug,
+)
+from .trackingspec import (
+    PARTNER_TRACKING,
+    TRACKING_PROGRAM,
+    check_scheme,
+    location_of,
+    program_tracking,
 )
 from .yamlsource import Node, load_yaml, read_source
 
@@ -36,13 +41,6 @@ PARTNERS_FILE = "partners.yaml"
 MIN_TEXT_CONTRAST = 4.5  # WCAG 2.2 AA for body text
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 LOGO_KINDS = "an SVG, PNG, JPEG or WebP"
-
-TRACKING_PROGRAM = Struct(
-    {
-        "medium": Field(Token(), default="referral", doc="utm_medium of links on the pages"),
-    },
-    "program.tracking",
-)
 
 PROGRAM = Struct(
     {
@@ -76,22 +74,6 @@ COLORS = Struct(
         "accent": Field(Color()),
     },
     "colors",
-)
-
-PARTNER_TRACKING = Struct(
-    {
-        "source": Field(Token(), doc="utm_source for traffic from this partner's audience"),
-        "referral_param": Field(
-            Text(r"[A-Za-z0-9_.\-\[\]]+", "a query parameter name such as ref", max_length=64)
-        ),
-        "codes": Field(
-            MapOf(
-                slug(), Text(r"[^\s&#=?]+", "a code without spaces, &, #, = or ?", max_length=200)
-            ),
-            default={},
-        ),
-    },
-    "tracking",
 )
 
 PARTNER = Struct(
@@ -172,7 +154,7 @@ def _partners(
         return (), {i.value for i in ids if i is not None and SLUG_PATTERN.fullmatch(i.raw)}
     partners: list[Partner] = []
     first_seen: dict[str, Location] = {}
-    sources: dict[str, str] = {}
+    sources: dict[str, tuple[str, str]] = {}  # casefolded source → partner id, source
     for item, item_node in zip(values, node.value, strict=True):
         if item is INVALID:
             continue
@@ -191,26 +173,20 @@ def _partners(
         if not is_valid(item) or not _check_brand(item, item_node, checker):
             continue
         tracking = item["tracking"] or {}
-        param = tracking.get("referral_param")
-        if param and param.lower().startswith("utm_"):
-            param_node = (item_node.get("tracking") or item_node).get("referral_param")
-            checker.error(
-                param_node.location if param_node else item_node.location,
-                f"'tracking.referral_param' cannot be '{param}': xpromo sets that parameter itself",
-                "use the parameter name the partner's site reads "
-                "for referrals, such as ref or partner",
-            )
+        tracking_node = item_node.get("tracking") or item_node
+        if not check_scheme(tracking, tracking_node, checker):
             continue
         source = tracking.get("source") or partner_id
-        if source in sources:
-            tracking_node = item_node.get("tracking") or item_node
-            where = (tracking_node.get("source") or tracking_node).location
+        source_node = tracking_node.get("source") or id_node or item_node
+        if source.casefold() in sources:
+            other, other_source = sources[source.casefold()]
+            as_written = "" if other_source == source else f" (as '{other_source}')"
             checker.error(
-                where,
-                f"utm source '{source}' is also used by partner '{sources[source]}'",
+                source_node.location,
+                f"utm source '{source}' is also used by partner '{other}'{as_written}",
                 "give each partner its own tracking.source so reports can tell their traffic apart",
             )
-        sources[source] = partner_id
+        sources[source.casefold()] = (partner_id, source)
         colors = item["colors"]
         partners.append(
             Partner(
@@ -232,9 +208,15 @@ def _partners(
                     source=source,
                     referral_param=tracking.get("referral_param"),
                     codes=tuple(sorted((tracking.get("codes") or {}).items())),
+                    referral_transform=tracking.get("referral_transform") or "none",
+                    subid_param=tracking.get("subid_param"),
+                    subid_value=tracking.get("subid_value") or "campaign",
+                    fixed_params=tuple((tracking.get("fixed_params") or {}).items()),
+                    source_location=source_node.location,
                 ),
                 extra=item["extra"] or {},
                 location=item_node.location,
+                website_location=location_of(item_node, "website"),
             )
         )
     known = set(first_seen)
@@ -320,6 +302,10 @@ def _program(
     if not is_valid(values):
         return None
     tracking = values["tracking"] or {}
+    tracking_node = node.get("tracking")
+    rules = program_tracking(tracking, tracking_node, checker)
+    if rules is None:
+        return None
     return Program(
         name=values["name"],
         base_url=base_url if base_url.endswith("/") else base_url + "/",
@@ -329,4 +315,5 @@ def _program(
         language=values["language"],
         theme=theme,
         extra=values["extra"] or {},
+        tracking=rules,
     )

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ MONTHS = (
     "December",
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-LINKS_COLUMNS = ("campaign", "partner", "channel", "placement", "destination", "url")
+LINKS_COLUMNS = ("campaign", "audience", "destination", "channel", "placement", "url")
 _MARK_RE = re.compile(f"{LINK_MARK}(i?)(\\d+){LINK_MARK}")
 
 
@@ -262,7 +263,9 @@ class _Renderer:
     # machine-readable files -------------------------------------------------------------
     def manifests(self) -> None:
         site = self.site
-        self.files["links.csv"] = links_csv(site.links()).encode("utf-8")
+        rows = site.links()
+        self.files["links.csv"] = links_csv(rows).encode("utf-8")
+        self.files["links.json"] = links_json(rows).encode("utf-8")
         urls = [site.program.base_url]
         urls += [site.program.base_url + item.canonical.path for item in site.live]
         urls += [site.program.base_url + f"{page.slug}/" for page in site.pages]
@@ -343,10 +346,17 @@ def links_csv(rows: Iterable[TrackedLink]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(LINKS_COLUMNS)
     for row in rows:
-        writer.writerow(
-            [row.campaign, row.partner, row.channel, row.placement, row.destination, row.url]
-        )
+        writer.writerow([getattr(row, column) for column in LINKS_COLUMNS])
     return buffer.getvalue()
+
+
+def links_json(rows: Iterable[TrackedLink]) -> str:
+    """Return the links manifest as JSON: {"links": [row, ...]}, keys in column order.
+
+    The text is indented, keeps non-ASCII characters as they are and ends with a newline.
+    """
+    data = {"links": [{column: getattr(row, column) for column in LINKS_COLUMNS} for row in rows]}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def sitemap_xml(urls: Iterable[str]) -> str:

@@ -146,6 +146,17 @@ class Token(Text):
         return super().check(node, name, checker)
 
 
+class TrackingText(Text):
+    """A tracking value (utm_source, utm_medium, utm_content) as the user wrote it.
+
+    Only what cannot be a value at all is an error (not text, empty, more than one line,
+    absurdly long); its naming style is the naming lint's business (warnings).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(r"[^\x00-\x1f\x7f]+", "a tracking value on one line", max_length=200)
+
+
 class Url(Text):
     what = "an absolute http(s) URL"
 

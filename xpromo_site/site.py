@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .links import PartnerHosts, TrackedLink, page_link, share_link
+from .links import PAGE_CHANNEL, PartnerHosts, TrackedLink, page_link, share_link
 from .models import Campaign, Page, Partner, Program
 
 
@@ -97,8 +97,8 @@ class Site:
             rows,
             key=lambda r: (
                 r.campaign,
-                r.partner,
-                r.channel != "page",
+                r.audience,
+                r.channel != PAGE_CHANNEL,
                 r.channel,
                 r.placement,
                 r.url,
@@ -149,7 +149,7 @@ def assemble(
     Expects validated input (every campaign names known partners, the owner exists).
     """
     by_id = {p.id: p for p in partners}
-    hosts = PartnerHosts(partners)
+    hosts = PartnerHosts(partners, program.base_url)
     published: list[Published] = []
     scheduled: list[Campaign] = []
     drafts: list[Campaign] = []
@@ -184,8 +184,8 @@ def assemble(
             page_url = program.base_url + variant.path
             shares[variant.lead.id] = (
                 tuple(
-                    share_link(page_url, campaign, variant.lead, channel)
-                    for channel in campaign.channels
+                    share_link(page_url, campaign, variant.lead, program.tracking.channel(name))
+                    for name in campaign.channels
                 )
                 if status is Status.LIVE
                 else ()

@@ -1,18 +1,30 @@
 """Build tracked outbound links: add UTM and referral parameters to a destination URL."""
 
+import base64
 import re
 from collections.abc import Sequence
 from urllib.parse import quote, unquote, urlsplit
 
 __all__ = [
+    "CODE_TRANSFORMS",
     "TRACKABLE_SCHEMES",
+    "UTM_NAMES",
     "add_query_params",
     "host_key",
     "is_trackable",
+    "is_within",
+    "query_params",
     "tracked_url",
+    "transform_code",
 ]
 
 TRACKABLE_SCHEMES = frozenset({"http", "https"})
+
+# The parameters xpromo sets on every tracked link, in the order it writes them.
+UTM_NAMES = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
+
+# How a partner's site expects the referral code: as written, or Base64 (RFC 4648, padded).
+CODE_TRANSFORMS = ("none", "base64")
 
 # Characters left as they are when we encode our own names and values: RFC 3986 "unreserved".
 _SAFE = "-._~"
@@ -68,10 +80,71 @@ def host_key(url: str) -> str | None:
     return key
 
 
+def is_within(url: str, base_url: str) -> bool:
+    """Tell whether ``url`` is a page of the site served at ``base_url``.
+
+    Returns True when both are trackable, share a host key (see ``host_key``: case, port,
+    ``www.`` and IDN form do not matter) and ``url``'s path starts with ``base_url``'s path
+    (``https://partners.example/`` holds every path of its host). http and https count as
+    the same site. Returns False otherwise.
+    """
+    key = host_key(url)
+    if key is None or key != host_key(base_url):
+        return False
+    base_path = urlsplit(base_url).path or "/"
+    path = urlsplit(url).path or "/"
+    if not base_path.endswith("/"):
+        return path == base_path or path.startswith(base_path + "/")
+    return path.startswith(base_path) or path + "/" == base_path
+
+
+def _decode(text: str) -> str:
+    """Return one query name or value as servers read it: ``+`` as space, then percent-decoding."""
+    return unquote(text.replace("+", " "))
+
+
 def _param_name(piece: str) -> str:
     """Return the decoded name of one ``name=value`` query piece, read as a server reads it."""
-    name = piece.split("=", 1)[0]
-    return unquote(name.replace("+", " "))
+    return _decode(piece.split("=", 1)[0])
+
+
+def query_params(url: str) -> list[tuple[str, str | None]]:
+    """Return the decoded ``(name, value)`` pairs of ``url``'s query, in order.
+
+    The query is the text between the first ``?`` and the first ``#``. Empty pieces are
+    skipped; a piece without ``=`` gives the value None. Names and values are decoded the
+    way servers read them (``+`` as space, then percent-decoding).
+    """
+    query = url.partition("#")[0].partition("?")[2]
+    pairs: list[tuple[str, str | None]] = []
+    for piece in query.split("&"):
+        if not piece:
+            continue
+        name, equals, value = piece.partition("=")
+        pairs.append((_decode(name), _decode(value) if equals else None))
+    return pairs
+
+
+def transform_code(code: str, transform: str) -> str:
+    """Return the referral code as the destination's site reads it.
+
+    ``none`` returns code unchanged; ``base64`` returns the standard, padded Base64 of its
+    UTF-8 bytes (RFC 4648 section 4), the form PartnerStack's ``gspk`` parameter carries.
+    Raises ValueError for any other transform.
+    """
+    if transform == "none":
+        return code
+    if transform == "base64":
+        return base64.b64encode(code.encode("utf-8")).decode("ascii")
+    raise ValueError(f"unknown code transform {transform!r}; expected one of {CODE_TRANSFORMS}")
+
+
+def _check_names(names: Sequence[str]) -> None:
+    """Raise ValueError if a query parameter name is empty or appears twice."""
+    if any(not name for name in names):
+        raise ValueError("query parameter names must not be empty")
+    if len(set(names)) != len(names):
+        raise ValueError(f"query parameter names must be unique, got {list(names)!r}")
 
 
 def add_query_params(url: str, params: Sequence[tuple[str, str]]) -> str:
@@ -93,10 +166,7 @@ def add_query_params(url: str, params: Sequence[tuple[str, str]]) -> str:
     Raises ValueError if a name in ``params`` is empty or appears twice.
     """
     names = [name for name, _ in params]
-    if any(not name for name in names):
-        raise ValueError("query parameter names must not be empty")
-    if len(set(names)) != len(names):
-        raise ValueError(f"query parameter names must be unique, got {names!r}")
+    _check_names(names)
 
     before_fragment, hash_mark, fragment = url.partition("#")
     base, _, query = before_fragment.partition("?")
@@ -122,14 +192,19 @@ def tracked_url(
     campaign: str,
     content: str,
     referral: tuple[str, str] | None = None,
+    extra: Sequence[tuple[str, str]] = (),
+    keep_existing: bool = False,
 ) -> str:
     """Return ``destination`` carrying the campaign's tracking parameters.
 
     The parameters are ``utm_source``, ``utm_medium``, ``utm_campaign``, ``utm_content`` in
-    that order, then the ``(param, code)`` referral pair when given; they replace any
-    parameters of the same names already in the destination (see ``add_query_params``).
+    that order, then the ``(param, code)`` referral pair when given, then ``extra`` in its
+    order; they replace any parameters of the same names already in the destination (see
+    ``add_query_params``). With ``keep_existing``, a UTM parameter the destination already
+    carries with a non-empty value is kept as written and not added again; an empty one
+    (``utm_source=`` or a bare ``utm_source``) counts as missing and is filled in.
     A destination that is not trackable (``is_trackable`` is False) is returned unchanged.
-    Raises ValueError if the referral parameter's name is empty or is one of the UTM names.
+    Raises ValueError if a parameter name is empty or appears twice among ours.
     """
     if not is_trackable(destination):
         return destination
@@ -141,4 +216,9 @@ def tracked_url(
     ]
     if referral is not None:
         params.append(referral)
+    params.extend(extra)
+    _check_names([name for name, _ in params])
+    if keep_existing:
+        theirs = {name for name, value in query_params(destination) if value}
+        params = [(n, v) for n, v in params if n not in theirs or n not in UTM_NAMES]
     return add_query_params(destination, params)
