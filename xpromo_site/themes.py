@@ -6,6 +6,7 @@ variable points at the template file and line, not at xpromo's code.
 
 from __future__ import annotations
 
+import functools
 import sys
 import traceback
 from collections.abc import Mapping
@@ -39,31 +40,43 @@ def _static_files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def load_theme(root: Path, name: str, filters: Mapping[str, Any] | None = None) -> Theme:
-    """Return the Theme for program.theme: the site's folder over the built-in one.
+@functools.lru_cache(maxsize=16)
+def _environment(site_templates: str | None) -> jinja2.Environment:
+    """Return the Jinja environment for a site's template folder over the built-in one.
 
-    Built-in templates stay reachable as "default/<name>" so an override can extend the
-    template it replaces.
+    Environments are kept between builds in one process (the preview server, tests),
+    so templates compile once; Jinja still reloads any template whose file changed.
     """
     builtin_templates = jinja2.FileSystemLoader(str(BUILTIN_THEME / "templates"))
     loaders: list[jinja2.BaseLoader] = []
-    static = _static_files(BUILTIN_THEME / "static")
-    if name != "default":
-        site_theme = root / "themes" / name
-        loaders.append(jinja2.FileSystemLoader(str(site_theme / "templates")))
-        static.update(_static_files(site_theme / "static"))
+    if site_templates is not None:
+        loaders.append(jinja2.FileSystemLoader(site_templates))
     loaders.append(jinja2.PrefixLoader({"default": builtin_templates}))
     loaders.append(builtin_templates)
-    environment = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=True,
     )
-    environment.filters.update(filters or {})
-    return Theme(environment, static, root)
+
+
+def load_theme(root: Path, name: str) -> Theme:
+    """Return the Theme for program.theme: the site's folder over the built-in one.
+
+    Built-in templates stay reachable as "default/<name>" so an override can extend the
+    template it replaces.
+    """
+    static = _static_files(BUILTIN_THEME / "static")
+    site_templates = None
+    if name != "default":
+        site_theme = root / "themes" / name
+        site_templates = str((site_theme / "templates").resolve())
+        static.update(_static_files(site_theme / "static"))
+    return Theme(_environment(site_templates), static, root)
 
 
 def _display(filename: str | None, root: Path) -> str:
