@@ -39,7 +39,7 @@ def test_build_writes_the_site_and_reports_counts(
     code, out, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 0, err
     assert err == ""
-    assert out.startswith("Built 21 pages (32 files) for 4 partners and 6 campaigns ")
+    assert out.startswith("Built 23 pages (40 files) for 4 partners and 6 campaigns ")
     assert "(3 live, 1 ended, 1 scheduled, 1 draft)" in out
     assert (demo_copy / "public" / "index.html").is_file()
 
@@ -48,7 +48,7 @@ def test_check_writes_nothing(demo_copy: Path, capsys: pytest.CaptureFixture[str
     before = snapshot(demo_copy)
     code, out, _ = run(["check", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 0
-    assert out.startswith("Checked 21 pages")
+    assert out.startswith("Checked 23 pages")
     assert snapshot(demo_copy) == before
 
 
@@ -111,7 +111,7 @@ def test_internal_errors_are_one_line_without_debug(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(build_module, "render_site", broken)
+    monkeypatch.setattr(build_module, "render_output", broken)
     code, _, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 70
     assert err == (
@@ -188,7 +188,7 @@ def test_the_console_script_runs(demo_copy: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Checked 21 pages")
+    assert result.stdout.startswith("Checked 23 pages")
 
 
 def test_check_formats_for_ci(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

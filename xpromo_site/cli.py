@@ -21,7 +21,7 @@ from . import __version__
 from .build import BuildReport, build, check
 from .editor_schema import schemas
 from .errors import Diagnostic, XpromoError
-from .models import CAMPAIGN_TYPES
+from .models import CAMPAIGN_TYPES, HOSTS
 from .scaffold import SCHEMA_DIR, ScaffoldError, new_campaign, new_partner, new_program
 from .serve import DevServer
 
@@ -118,6 +118,12 @@ today_option = click.option(
     help="Build as of this date (default: SOURCE_DATE_EPOCH, else the current date).",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+host_option = click.option(
+    "--host",
+    "host",
+    type=click.Choice(HOSTS),
+    help="Write the files of this static host (default: program.host, else netlify).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -154,6 +160,7 @@ def _summary(report: BuildReport, verb: str, where: str) -> str:
 )
 @today_option
 @strict_option
+@host_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the time of each phase.")
 def build_command(
@@ -161,6 +168,7 @@ def build_command(
     output: Path | None,
     today: str | None,
     strict: bool,
+    host: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -169,7 +177,7 @@ def build_command(
     _check_output(source, output)
     day = _today(today)
     try:
-        report = build(source, output, day, strict)
+        report = build(source, output, day, strict, host)
     except XpromoError as error:
         _print_diagnostics(error.diagnostics, source)
         count = len(error.diagnostics)
@@ -190,6 +198,7 @@ def build_command(
 @source_option
 @today_option
 @strict_option
+@host_option
 @click.option(
     "--format",
     "style",
@@ -198,11 +207,13 @@ def build_command(
     show_default=True,
     help="text for people; json for tools; github to annotate pull requests in Actions.",
 )
-def check_command(source: Path, today: str | None, strict: bool, style: str) -> None:
+def check_command(
+    source: Path, today: str | None, strict: bool, host: str | None, style: str
+) -> None:
     """Validate the program and render it in memory; write nothing."""
     day = _today(today)
     try:
-        report = check(source, day, strict)
+        report = check(source, day, strict, host)
     except XpromoError as error:
         _print_diagnostics(error.diagnostics, source, style)
         count = len(error.diagnostics)
