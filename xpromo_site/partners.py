@@ -57,7 +57,7 @@ def _check_analytics(values: dict[str, Any], node: Node, checker: Checker) -> No
     if not re.fullmatch(provider.site_pattern, site):
         checker.error(
             site_node.location,
-            f"'analytics.site' does not look like a {provider.name} site id (got '{site}')",
+            f"'program.analytics.site' does not look like a {provider.name} site id (got '{site}')",
             f"write {provider.site_hint}",
         )
         values["site"] = INVALID
