@@ -247,3 +247,17 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
     assert cli._use_colour() is False
     coloured = cli._colour("a.yaml:1:2: error: bad\n  hint: fix")
     assert coloured == "a.yaml:1:2: \x1b[31m\x1b[1merror\x1b[0m: bad\n  \x1b[36mhint:\x1b[0m fix"
+
+
+def test_host_option_chooses_the_hosts_files(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["build", "-s", str(demo_copy), "--today", "2026-11-23", "--host", "s3"]
+    code, _out, err = run(args, capsys)
+    assert (code, err) == (0, "")
+    public = demo_copy / "public"
+    assert (public / "_aws" / "website.json").is_file()
+    assert not (public / "_headers").exists()
+    code, _out, err = run(["check", "-s", str(demo_copy), "--host", "vercel"], capsys)
+    assert code == 2
+    assert "'vercel' is not one of 'netlify', 'cloudflare', 'github-pages', 's3'" in err
