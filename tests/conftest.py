@@ -43,3 +43,18 @@ def subprocess_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
+
+
+@pytest.fixture
+def minimal_copy(tmp_path: Path) -> Path:
+    """A private copy of the minimal valid program (tests/sites/minimal)."""
+    target = tmp_path / "minimal"
+    shutil.copytree(SITES / "minimal", target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of old in the file at path with new."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} is not in {path.name} exactly once"
+    path.write_text(text.replace(old, new), encoding="utf-8")

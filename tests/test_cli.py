@@ -41,9 +41,9 @@ def test_build_writes_the_site_and_reports_counts(
     assert code == 0, err
     assert err == ""
     first, second = out.splitlines()
-    assert first.startswith(f"Built 21 pages into {demo_copy}/public/ in ")
+    assert first.startswith(f"Built 23 pages into {demo_copy}/public/ in ")
     assert first.endswith(": 6 campaigns (3 live, 1 ended, 1 scheduled, 1 draft) of 4 partners")
-    assert second == "  33 files, 6 images, 88 tracked links, no warnings"
+    assert second == "  41 files, 6 images, 88 tracked links, no warnings"
     assert (demo_copy / "public" / "index.html").is_file()
 
 
@@ -51,7 +51,7 @@ def test_check_writes_nothing(demo_copy: Path, capsys: pytest.CaptureFixture[str
     before = snapshot(demo_copy)
     code, out, _ = run(["check", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 0
-    assert out.startswith("Checked 21 pages")
+    assert out.startswith("Checked 23 pages")
     assert snapshot(demo_copy) == before
 
 
@@ -114,7 +114,7 @@ def test_internal_errors_are_one_line_without_debug(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(build_module, "render_site", broken)
+    monkeypatch.setattr(build_module, "render_output", broken)
     code, _, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 70
     assert err == (
@@ -191,7 +191,7 @@ def test_the_console_script_runs(demo_copy: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Checked 21 pages")
+    assert result.stdout.startswith("Checked 23 pages")
 
 
 def test_check_formats_for_ci(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -428,3 +428,17 @@ def test_the_demo_passes_the_lint_with_no_warning(
     for today in ("2026-11-23", "2027-03-15", "2026-06-01"):
         code, _, err = run(["check", "-s", str(demo_copy), "--today", today, "--strict"], capsys)
         assert (code, err) == (0, ""), err
+
+
+def test_host_option_chooses_the_hosts_files(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["build", "-s", str(demo_copy), "--today", "2026-11-23", "--host", "s3"]
+    code, _out, err = run(args, capsys)
+    assert (code, err) == (0, "")
+    public = demo_copy / "public"
+    assert (public / "_aws" / "website.json").is_file()
+    assert not (public / "_headers").exists()
+    code, _out, err = run(["check", "-s", str(demo_copy), "--host", "vercel"], capsys)
+    assert code == 2
+    assert "'vercel' is not one of 'netlify', 'cloudflare', 'github-pages', 's3'" in err

@@ -69,11 +69,21 @@ SEMANTIC = {
     "tracking-subid-param-same-as-referral",
     "tracking-subid-param-utm",
     "tracking-subid-value-without-param",
+    "campaign-after-end-bad",
+    "campaign-after-end-self",
+    "campaign-after-end-unknown",
+    "campaign-form-endpoint-http",
+    "campaign-form-partner-without-privacy",
+    "campaign-vanity-duplicate",
+    "campaign-vanity-not-partner",
     # file names and folders, not file contents
     "campaign-file-name-not-slug",
     "campaign-in-subfolder",
     "campaign-reserved-slug",
     "page-reserved-slug",
+    "page-reserved-slug-go",
+    "program-analytics-google-without-consent",
+    "program-analytics-site-bad",
     "page-same-slug-as-campaign",
 }
 

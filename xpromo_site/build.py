@@ -9,19 +9,19 @@ import datetime as dt
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from .content import load_campaigns, load_pages
-from .errors import Collector, Diagnostic, Location, XpromoError
+from .errors import Collector, Diagnostic, Location, Severity, XpromoError
 from .links import PartnerHosts, TrackedLink
 from .models import Campaign, Page, Partner, Program
 from .naming import lint_tracking
 from .output import publish
 from .partners import Roster, load_program
-from .render import OutputFile, render_site
-from .site import Site, assemble
+from .render import OutputFile, render_output
+from .site import Site, Status, assemble
 from .themes import load_theme
 
 
@@ -82,6 +82,7 @@ def load_inputs(root: Path, strict: bool = False) -> Inputs:
     _check_links(roster.program, roster.partners, campaigns, collector)
     if roster.program is not None:
         lint_tracking(roster.program, roster.partners, campaigns, collector)
+    _check_forms(roster.partners, campaigns, collector)
     if strict and collector.warnings:
         collector.diagnostics = [
             Diagnostic(d.location, d.message, d.hint) for d in collector.diagnostics
@@ -147,8 +148,57 @@ class NullReporter:
         pass
 
 
+def _check_forms(
+    partners: tuple[Partner, ...], campaigns: tuple[Campaign, ...], collector: Collector
+) -> None:
+    """A lead form shares sign-ups with every partner: each needs a privacy policy."""
+    by_id = {p.id: p for p in partners}
+    for campaign in campaigns:
+        if campaign.form is None:
+            continue
+        missing = [pid for pid in campaign.partners if pid in by_id and by_id[pid].privacy is None]
+        if missing:
+            names = ", ".join(missing)
+            collector.error(
+                campaign.form.location,
+                f"'form' sends sign-ups to {names}, which {'has' if len(missing) == 1 else 'have'}"
+                " no 'privacy' address in partners.yaml",
+                "add privacy: https://... (the partner's privacy policy) to "
+                + ("that partner" if len(missing) == 1 else "those partners")
+                + ", so the form can link to it",
+            )
+
+
+def _lifecycle_warnings(site: Site) -> list[Diagnostic]:
+    """Warn when an ended campaign's after_end leads to a campaign that is not live."""
+    states = {item.campaign.slug: item.status for item in site.published}
+    states.update({c.slug: Status.SCHEDULED for c in site.scheduled})
+    states.update({c.slug: Status.DRAFT for c in site.drafts})
+    warnings = []
+    for item in site.ended:
+        after = item.campaign.after_end
+        if after is None or after.is_url or states.get(after.target) is Status.LIVE:
+            continue
+        state = states.get(after.target, Status.DRAFT).value
+        warnings.append(
+            Diagnostic(
+                after.location,
+                f"'after_end' leads to '{after.target}', which is {state} today, so visitors "
+                "would not find a live page there",
+                "point after_end at a live campaign or at an https:// address",
+                Severity.WARNING,
+            )
+        )
+    return warnings
+
+
 def _render(
-    root: Path, today: dt.date, strict: bool, timings: dict[str, float], reporter: Reporter
+    root: Path,
+    today: dt.date,
+    strict: bool,
+    timings: dict[str, float],
+    reporter: Reporter,
+    host: str | None = None,
 ) -> tuple[Site, list[OutputFile], Inputs]:
     reporter.phase("load", 0)
     with _timed(timings, "load"):
@@ -167,8 +217,12 @@ def _render(
         for path in used:
             if path and path not in assets:
                 assets[path] = (root / path).read_bytes()
-        files = render_site(site, theme, assets, reporter.advance)
-    return site, files, inputs
+        rendered = render_output(site, theme, assets, host, reporter.advance)
+    warnings = [*_lifecycle_warnings(site), *rendered.warnings]
+    if strict and warnings:
+        raise XpromoError([Diagnostic(d.location, d.message, d.hint) for d in warnings])
+    inputs = replace(inputs, warnings=(*inputs.warnings, *warnings))
+    return site, rendered.files, inputs
 
 
 @dataclass(frozen=True)
@@ -191,14 +245,18 @@ def list_links(root: Path, today: dt.date, strict: bool = False) -> LinksReport:
 
 
 def check(
-    root: Path, today: dt.date, strict: bool = False, reporter: Reporter | None = None
+    root: Path,
+    today: dt.date,
+    strict: bool = False,
+    host: str | None = None,
+    reporter: Reporter | None = None,
 ) -> BuildReport:
     """Validate and render the program under root without writing anything.
 
-    Raises XpromoError for bad input.
+    host overrides program.host. Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
-    site, files, inputs = _render(root, today, strict, timings, reporter or NullReporter())
+    site, files, inputs = _render(root, today, strict, timings, reporter or NullReporter(), host)
     return BuildReport(site, files, inputs.warnings, timings)
 
 
@@ -207,15 +265,16 @@ def build(
     output: Path,
     today: dt.date,
     strict: bool = False,
+    host: str | None = None,
     reporter: Reporter | None = None,
 ) -> BuildReport:
     """Build the program under root into output; the old output stays if anything fails.
 
-    Raises XpromoError for bad input.
+    host overrides program.host. Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
     reporter = reporter or NullReporter()
-    site, files, inputs = _render(root, today, strict, timings, reporter)
+    site, files, inputs = _render(root, today, strict, timings, reporter, host)
     reporter.phase("write", len(files))
     with _timed(timings, "write"):
         written = publish(files, output)

@@ -23,7 +23,7 @@ from .build import BuildReport, LinksReport, build, check, list_links
 from .editor_schema import schemas
 from .errors import Diagnostic, XpromoError
 from .links import TrackedLink
-from .models import CAMPAIGN_TYPES
+from .models import CAMPAIGN_TYPES, HOSTS
 from .render import LINKS_COLUMNS, links_csv, links_json
 from .scaffold import SCHEMA_DIR, ScaffoldError, new_campaign, new_partner, new_program
 from .serve import DevServer
@@ -121,6 +121,12 @@ today_option = click.option(
     help="Build as of this date (default: SOURCE_DATE_EPOCH, else the current date).",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+host_option = click.option(
+    "--host",
+    "host",
+    type=click.Choice(HOSTS),
+    help="Write the files of this static host (default: program.host, else netlify).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -196,6 +202,7 @@ class _TerminalProgress:
 )
 @today_option
 @strict_option
+@host_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the time of each phase.")
 def build_command(
@@ -203,6 +210,7 @@ def build_command(
     output: Path | None,
     today: str | None,
     strict: bool,
+    host: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -212,7 +220,7 @@ def build_command(
     day = _today(today)
     progress = _TerminalProgress(enabled=not quiet and sys.stderr.isatty())
     try:
-        report = build(source, output, day, strict, progress)
+        report = build(source, output, day, strict, host, progress)
     except XpromoError as error:
         progress.close()
         _print_diagnostics(error.diagnostics, source)
@@ -232,6 +240,7 @@ def build_command(
 @source_option
 @today_option
 @strict_option
+@host_option
 @click.option(
     "--format",
     "style",
@@ -240,11 +249,13 @@ def build_command(
     show_default=True,
     help="text for people; json for tools; github to annotate pull requests in Actions.",
 )
-def check_command(source: Path, today: str | None, strict: bool, style: str) -> None:
+def check_command(
+    source: Path, today: str | None, strict: bool, host: str | None, style: str
+) -> None:
     """Validate the program and render it in memory; write nothing."""
     day = _today(today)
     try:
-        report = check(source, day, strict)
+        report = check(source, day, strict, host)
     except XpromoError as error:
         _print_diagnostics(error.diagnostics, source, style)
         count = len(error.diagnostics)

@@ -13,9 +13,21 @@ from urllib.parse import unquote, urlsplit
 from .errors import Collector, Location, XpromoError
 from .images import image_problem
 from .markdown import render_markdown
-from .models import CAMPAIGN_TYPES, Body, Campaign, Cta, Event, Offer, Page, Referral
+from .models import (
+    CAMPAIGN_TYPES,
+    AfterEnd,
+    Body,
+    Campaign,
+    Cta,
+    Event,
+    LeadForm,
+    Offer,
+    Page,
+    Referral,
+)
 from .schema import (
     INVALID,
+    SLUG_PATTERN,
     SLUG_RE,
     Anything,
     Boolean,
@@ -24,6 +36,7 @@ from .schema import (
     DateTime,
     Field,
     ListOf,
+    MapOf,
     OneOf,
     Struct,
     Text,
@@ -31,6 +44,7 @@ from .schema import (
     Url,
     check_known,
     is_valid,
+    slug,
     suggest_slug,
 )
 from .tracking import is_trackable
@@ -38,7 +52,9 @@ from .yamlsource import Node, load_yaml, read_source, split_front_matter
 
 CAMPAIGNS_DIR = "content/campaigns"
 PAGES_DIR = "content/pages"
-RESERVED_SLUGS = frozenset({"partners", "static", "assets", "404", "index", "sitemap", "robots"})
+RESERVED_SLUGS = frozenset(
+    {"partners", "static", "assets", "404", "index", "sitemap", "robots", "go", "feed", "_aws"}
+)
 EVENT_TYPES = ("webinar", "event")
 OFFER_TYPES = ("bundle", "offer")
 
@@ -99,6 +115,62 @@ CTA = Struct(
     example='write it as cta: {label: "Save my seat", url: "https://partner.example/signup"}',
 )
 
+
+class AfterEndTarget(Text):
+    """An absolute http(s) URL, or the slug of another campaign."""
+
+    what = "an absolute http(s) URL or a campaign's slug"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = super().check(node, name, checker)
+        if text is INVALID:
+            return text
+        if "://" in text:
+            if not is_trackable(text) or any(c.isspace() for c in text):
+                return self.wrong(node, name, checker, "write a full address such as https://...")
+            return text
+        if not SLUG_PATTERN.fullmatch(text):
+            fixed = suggest_slug(text.removesuffix(".md").rpartition("/")[2])
+            return self.wrong(
+                node,
+                name,
+                checker,
+                f"name the campaign by its file name without .md, such as '{fixed}', "
+                "or write a full https:// address",
+            )
+        return text
+
+
+def _check_form(values: dict[str, Any], node: Node, checker: Checker) -> None:
+    endpoint, endpoint_node = values.get("endpoint"), node.get("endpoint")
+    secure = endpoint in (None, INVALID) or endpoint.lower().startswith("https://")
+    if not secure and endpoint_node is not None:
+        checker.error(
+            endpoint_node.location,
+            f"'form.endpoint' must use https, as it receives people's details (got '{endpoint}')",
+            "use the https:// address of the form service",
+        )
+        values["endpoint"] = INVALID
+
+
+FORM = Struct(
+    {
+        "endpoint": Field(Url(), required=True, doc="the https address the form posts to"),
+        "heading": Field(Text(max_length=120), default="Stay in touch"),
+        "submit": Field(Text(max_length=40), default="Sign me up", doc="the button text"),
+    },
+    "form",
+    after=_check_form,
+    example="write it as form: {endpoint: https://forms.example.com/f/webinar-42}",
+)
+
+VANITY_CODE = Text(
+    SLUG_RE,
+    "a short code of lowercase letters, digits and single hyphens",
+    "it becomes the address /go/<code>, such as /go/contoso-webinar",
+    max_length=64,
+)
+
 CAMPAIGN = Struct(
     {
         "title": Field(Text(max_length=200), required=True),
@@ -117,6 +189,16 @@ CAMPAIGN = Struct(
         "event": Field(EVENT),
         "offer": Field(OFFER),
         "referral": Field(REFERRAL),
+        "after_end": Field(
+            AfterEndTarget(max_length=2000), doc="where its addresses lead once it has ended"
+        ),
+        "affiliate": Field(
+            Boolean(), default=False, doc="every link to a partner is an affiliate link"
+        ),
+        "form": Field(FORM, doc="a joint sign-up form"),
+        "vanity": Field(
+            MapOf(slug(), VANITY_CODE), default={}, doc="partner id → code for /go/<code>"
+        ),
         "extra": Field(Anything(), default={}),
     },
     "campaign front matter",
@@ -279,19 +361,87 @@ def load_campaigns(
     """
     checker = Checker(collector, root)
     campaigns = []
+    slugs: set[str] = set()
+    codes: dict[str, Location] = {}
     for rel, path in _markdown_files(root, CAMPAIGNS_DIR, collector):
         slug_ = _slug_of(rel, path, collector)
+        if slug_ is not None:
+            slugs.add(slug_)
         read = _read(rel, path, CAMPAIGN, root, collector)
         if read is None:
             continue
         values, tree, body_text, body_offset = read
         _cross_check(values, tree, known_partners, checker)
         _check_channels(values, tree, known_channels, checker)
+        _check_vanity(values, tree, codes, checker)
         body = _resolve_images(render_markdown(body_text, rel, body_offset), rel, root, collector)
         if slug_ is None or not is_valid(values):
             continue
         campaigns.append(_campaign(slug_, rel, values, tree, body))
-    return tuple(campaigns)
+    return tuple(_check_after_end(campaigns, slugs, collector))
+
+
+def _check_vanity(
+    values: dict[str, Any], tree: Node, codes: dict[str, Location], checker: Checker
+) -> None:
+    """Each vanity code names a partner of the campaign and is used once in the program."""
+    vanity, node = values["vanity"], tree.get("vanity")
+    if not isinstance(vanity, dict) or node is None or node.kind != "mapping":
+        return
+    members = values["partners"] if isinstance(values["partners"], list) else []
+    for partner_id, code in list(vanity.items()):
+        key_location = node.key_locations[partner_id]
+        if members and partner_id not in members:
+            checker.error(
+                key_location,
+                f"vanity code for '{partner_id}', which is not a partner of this campaign",
+                "vanity codes are keyed by the id of a partner listed in 'partners'",
+            )
+            vanity[partner_id] = INVALID
+            continue
+        if code is INVALID:
+            continue
+        where = node.value[partner_id].location
+        if code in codes:
+            first = codes[code]
+            checker.error(
+                where,
+                f"vanity code '{code}' is already used in {first.path} at line {first.line}",
+                "each /go/<code> address leads to one page; choose another code",
+            )
+            vanity[partner_id] = INVALID
+            continue
+        codes[code] = where
+
+
+def _check_after_end(
+    campaigns: list[Campaign], slugs: set[str], collector: Collector
+) -> list[Campaign]:
+    """An after_end slug names another campaign; return the campaigns that pass."""
+    kept = []
+    for campaign in campaigns:
+        after = campaign.after_end
+        if after is not None and not after.is_url:
+            if after.target == campaign.slug:
+                collector.error(
+                    after.location,
+                    f"'after_end' names this campaign itself ('{after.target}')",
+                    "name another campaign, or an https:// address",
+                )
+                continue
+            if after.target not in slugs:
+                close = difflib.get_close_matches(after.target, sorted(slugs), 1, 0.6)
+                collector.error(
+                    after.location,
+                    f"'after_end' names no campaign: there is no {CAMPAIGNS_DIR}/{after.target}.md",
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "name a campaign by its file name without .md, or write an https:// "
+                    "address",
+                )
+                continue
+        kept.append(campaign)
+    return kept
 
 
 def _cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: Checker) -> None:
@@ -406,10 +556,28 @@ def _campaign(slug_: str, rel: str, values: dict[str, Any], tree: Node, body: An
         if offer
         else None,
         referral=Referral(referral["reward"], referral["terms"]) if referral else None,
+        after_end=AfterEnd(values["after_end"], _where(tree, "after_end", rel))
+        if values["after_end"]
+        else None,
+        affiliate=values["affiliate"],
+        form=LeadForm(
+            values["form"]["endpoint"],
+            _where(tree, "form", rel),
+            values["form"]["heading"],
+            values["form"]["submit"],
+        )
+        if values["form"]
+        else None,
+        vanity=tuple((values["vanity"] or {}).items()),
         extra=values["extra"] or {},
         body=body,
         source=rel,
     )
+
+
+def _where(tree: Node, key: str, rel: str) -> Location:
+    node = tree.get(key)
+    return node.location if node is not None else Location(rel)
 
 
 def load_pages(root: Path, collector: Collector) -> tuple[Page, ...]:

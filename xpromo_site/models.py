@@ -9,6 +9,12 @@ from typing import Any
 from .errors import Location
 
 CAMPAIGN_TYPES = ("webinar", "event", "bundle", "referral", "content", "offer")
+HOSTS = ("netlify", "cloudflare", "github-pages", "s3")
+DEFAULT_DISCLOSURE = (
+    "Disclosure: the partners named on this page work together on this promotion. Some links "
+    "on this page are referral or affiliate links: a partner may earn a reward or commission "
+    "when you sign up or buy through them, at no extra cost to you."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,7 @@ class Partner:
     logo_on_dark: str | None = None
     tagline: str | None = None
     legal: str | None = None
+    privacy: str | None = None  # the partner's privacy policy, linked from lead forms
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     location: Location = field(default_factory=lambda: Location("partners.yaml"))
     website_location: Location | None = None
@@ -111,6 +118,15 @@ class ProgramTracking:
 
 
 @dataclass(frozen=True, slots=True)
+class Analytics:
+    """The one analytics tool a program may load: which, its site id, and whether it asks first."""
+
+    provider: str  # a key of analytics.PROVIDERS
+    site: str
+    consent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Program:
     name: str
     base_url: str  # always ends with "/"
@@ -119,8 +135,12 @@ class Program:
     description: str | None = None
     language: str = "en"
     theme: str = "default"
+    host: str = "netlify"  # one of HOSTS: which static host's files the build writes
+    disclosure: str = DEFAULT_DISCLOSURE
+    analytics: Analytics | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     tracking: ProgramTracking = ProgramTracking()
+    location: Location = field(default_factory=lambda: Location("partners.yaml"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +171,28 @@ class Offer:
 class Referral:
     reward: str
     terms: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadForm:
+    """A joint sign-up form: where it posts, and its words."""
+
+    endpoint: str
+    location: Location
+    heading: str = "Stay in touch"
+    submit: str = "Sign me up"
+
+
+@dataclass(frozen=True, slots=True)
+class AfterEnd:
+    """Where an ended campaign's addresses lead: an absolute URL or another campaign's slug."""
+
+    target: str
+    location: Location
+
+    @property
+    def is_url(self) -> bool:
+        return "://" in self.target
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +246,10 @@ class Campaign:
     event: Event | None = None
     offer: Offer | None = None
     referral: Referral | None = None
+    after_end: AfterEnd | None = None
+    affiliate: bool = False  # every link to a partner on its pages is an affiliate link
+    form: LeadForm | None = None
+    vanity: tuple[tuple[str, str], ...] = ()  # (partner id, code): /go/<code> → its variant
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from math import floor
 from pathlib import Path
 from typing import Any
 
+from .analytics import PROVIDERS
 from .colors import contrast_ratio
 from .errors import Collector, Location
 from .images import image_problem
-from .models import Colors, Partner, PartnerTracking, Program
+from .models import DEFAULT_DISCLOSURE, HOSTS, Analytics, Colors, Partner, PartnerTracking, Program
 from .schema import (
     INVALID,
     SLUG_PATTERN,
     Anything,
     Asset,
+    Boolean,
     Checker,
     Color,
     Field,
     ListOf,
+    OneOf,
     Struct,
     Text,
     Url,
@@ -42,6 +46,43 @@ MIN_TEXT_CONTRAST = 4.5  # WCAG 2.2 AA for body text
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 LOGO_KINDS = "an SVG, PNG, JPEG or WebP"
 
+
+def _check_analytics(values: dict[str, Any], node: Node, checker: Checker) -> None:
+    provider = PROVIDERS.get(values.get("provider") or "")
+    site, site_node = values.get("site"), node.get("site")
+    if provider is None or site in (None, INVALID) or site_node is None:
+        return
+    if not re.fullmatch(provider.site_pattern, site):
+        checker.error(
+            site_node.location,
+            f"'program.analytics.site' does not look like a {provider.name} site id (got '{site}')",
+            f"write {provider.site_hint}",
+        )
+        values["site"] = INVALID
+    if provider.sets_cookies and values.get("consent") is not True:
+        provider_node = node.get("provider") or node
+        checker.error(
+            provider_node.location,
+            f"{provider.name} sets cookies, so it may only load after the visitor agrees",
+            "add 'consent: true' under analytics: pages then show a consent banner and load "
+            "it only after a yes; or choose plausible, goatcounter or fathom, which set no cookies",
+        )
+        values["consent"] = INVALID
+
+
+ANALYTICS = Struct(
+    {
+        "provider": Field(OneOf(tuple(PROVIDERS)), required=True, doc="the analytics tool"),
+        "site": Field(Text(max_length=100), required=True, doc="the tool's id for this site"),
+        "consent": Field(
+            Boolean(), default=False, doc="ask visitors first, with a banner (needed for google)"
+        ),
+    },
+    "analytics",
+    after=_check_analytics,
+    example="write it as analytics: {provider: plausible, site: partners.example.com}",
+)
+
 PROGRAM = Struct(
     {
         "name": Field(Text(max_length=120), required=True, doc="the program's name"),
@@ -60,6 +101,11 @@ PROGRAM = Struct(
         ),
         "theme": Field(slug(), default="default", doc="built-in 'default' or a folder in themes/"),
         "tracking": Field(TRACKING_PROGRAM, default={}),
+        "host": Field(OneOf(HOSTS), default="netlify", doc="the static host the build targets"),
+        "disclosure": Field(
+            Text(max_length=600), doc="the disclosure shown above referral and affiliate links"
+        ),
+        "analytics": Field(ANALYTICS, doc="one analytics tool; none by default"),
         "extra": Field(Anything(), default={}),
     },
     "program",
@@ -86,6 +132,7 @@ PARTNER = Struct(
         "tagline": Field(Text(max_length=200)),
         "colors": Field(COLORS, required=True),
         "legal": Field(Text(max_length=500)),
+        "privacy": Field(Url(), doc="the partner's privacy policy, linked from lead forms"),
         "tracking": Field(PARTNER_TRACKING, default={}),
         "extra": Field(Anything(), default={}),
     },
@@ -197,6 +244,7 @@ def _partners(
                 logo_on_dark=item["logo_on_dark"],
                 tagline=item["tagline"],
                 legal=item["legal"],
+                privacy=item["privacy"],
                 colors=Colors(
                     colors["primary"],
                     colors["on_primary"],
@@ -306,6 +354,7 @@ def _program(
     rules = program_tracking(tracking, tracking_node, checker)
     if rules is None:
         return None
+    analytics = values["analytics"]
     return Program(
         name=values["name"],
         base_url=base_url if base_url.endswith("/") else base_url + "/",
@@ -314,6 +363,12 @@ def _program(
         description=values["description"],
         language=values["language"],
         theme=theme,
+        host=values["host"],
+        disclosure=values["disclosure"] or DEFAULT_DISCLOSURE,
+        analytics=Analytics(analytics["provider"], analytics["site"], analytics["consent"])
+        if analytics
+        else None,
         extra=values["extra"] or {},
         tracking=rules,
+        location=(node.get("host") or node).location,
     )

@@ -1,4 +1,4 @@
-"""Site → output files (pages, hubs, manifests, sitemap, static files), with no disk I/O."""
+"""Site → output files (pages, hubs, manifests, sitemap, feeds, host files), with no disk I/O."""
 
 from __future__ import annotations
 
@@ -18,11 +18,16 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
+from . import feeds, structured
+from .analytics import PROVIDERS, expand
 from .colors import is_dark
+from .errors import Diagnostic
+from .hosts import host_files, plan, policy_for
 from .links import TrackedLink
 from .models import LINK_MARK, Body, Campaign, Partner
-from .site import Published, Site, Variant
-from .themes import Theme, render_template
+from .pagecheck import check_pages
+from .site import Published, Site, Status, Variant
+from .themes import Theme, render_template, template_path
 
 MONTHS = (
     "January",
@@ -41,12 +46,22 @@ MONTHS = (
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LINKS_COLUMNS = ("campaign", "audience", "destination", "channel", "placement", "url")
 _MARK_RE = re.compile(f"{LINK_MARK}(i?)(\\d+){LINK_MARK}")
+CSP_MARK = "xpromo-content-security-policy"  # stands in <meta> until the policy is known
+CONSENT_SCRIPT = "consent.js"
 
 
 @dataclass(frozen=True, slots=True)
 class OutputFile:
     path: str  # relative to the output folder, "/"-separated
     data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """Every output file, and warnings about what the host or the policy cannot honour."""
+
+    files: list[OutputFile]
+    warnings: tuple[Diagnostic, ...]
 
 
 def format_date(day: dt.date) -> str:
@@ -79,10 +94,12 @@ def brand_css(partners: Iterable[Partner]) -> str:
 
 
 class _Renderer:
-    def __init__(self, site: Site, theme: Theme, assets: Mapping[str, bytes]) -> None:
+    def __init__(self, site: Site, theme: Theme, assets: Mapping[str, bytes], host: str) -> None:
         self.site = site
         self.theme = theme
+        self.host = host
         self.files: dict[str, bytes] = {}
+        self.templates: dict[str, str] = {}  # page file → the template that rendered it
         self.asset_paths = {src: hashed_name(src, data) for src, data in assets.items()}
         for src, out in self.asset_paths.items():
             self.files[out] = assets[src]
@@ -90,8 +107,9 @@ class _Renderer:
         self.stylesheet = hashed_name("static/xpromo.css", css)
         self.files[self.stylesheet] = css
         for name, data in theme.static.items():
-            if name != "xpromo.css":
+            if name not in ("xpromo.css", CONSENT_SCRIPT):
                 self.files[f"static/{name}"] = data
+        self.analytics = self._analytics()
         self.partners = {p.id: self._partner(p) for p in site.partners}
         self.program = {
             "name": site.program.name,
@@ -128,8 +146,32 @@ class _Renderer:
                 "accent": colors.accent or colors.primary,
             },
             "hub_path": f"partners/{partner.id}/",
+            "privacy": partner.privacy,
             "extra": partner.extra,
         }
+
+    def _analytics(self) -> dict[str, Any] | None:
+        """Return what templates need to load the program's analytics tool, or None."""
+        chosen = self.site.program.analytics
+        if chosen is None:
+            return None
+        provider = PROVIDERS[chosen.provider]
+        attributes = [(name, expand(value, chosen.site)) for name, value in provider.attributes]
+        view: dict[str, Any] = {
+            "provider": chosen.provider,
+            "name": provider.name,
+            "site": chosen.site,
+            "script": expand(provider.script, chosen.site),
+            "attributes": attributes,
+            "attributes_json": json.dumps(dict(attributes), sort_keys=True),
+            "consent": chosen.consent,
+            "consent_script": None,
+        }
+        if chosen.consent:
+            data = self.theme.static.get(CONSENT_SCRIPT, b"")
+            view["consent_script"] = hashed_name(f"static/{CONSENT_SCRIPT}", data)
+            self.files[view["consent_script"]] = data
+        return view
 
     def _campaign(self, item: Published) -> dict[str, Any]:
         campaign = item.campaign
@@ -147,6 +189,7 @@ class _Renderer:
             "event": _event(campaign),
             "offer": campaign.offer,
             "referral": campaign.referral,
+            "after_end": item.redirect_to,
             "extra": campaign.extra,
         }
 
@@ -167,34 +210,80 @@ class _Renderer:
             "nav_pages": self.nav_pages,
             "stylesheet": self.stylesheet,
             "today": self.site.today,
+            "disclosure": self.site.program.disclosure,
+            "csp_meta": CSP_MARK if self.host == "github-pages" else None,
+            "analytics": self.analytics,
+            "robots": None,
+            "feed_url": self.site.program.base_url + "feed.xml",
+            "structured_data": None,
         }
 
     def page(self, path: str, template: str, context: dict[str, Any]) -> None:
         html = render_template(self.theme, template, context)
-        self.files[path + "index.html" if path.endswith("/") or not path else path] = html.encode(
-            "utf-8"
-        )
+        name = path + "index.html" if path.endswith("/") or not path else path
+        self.files[name] = html.encode("utf-8")
+        self.templates[name] = template
+
+    def redirect_page(self, path: str, target: str) -> None:
+        """Write a page at path that sends browsers to target: hosts that honour the
+        redirect rules never serve it; GitHub Pages and previews do."""
+        context = self._common(path, self.site.owner, [])
+        context.update({"target": target, "canonical_url": target, "robots": "noindex"})
+        self.page(path, "redirect.html", context)
 
     # pages ----------------------------------------------------------------------------
     def home(self) -> None:
         site = self.site
         context = self._common("", site.owner, [site.owner])
         context["live"] = [self.campaigns[i.campaign.slug] for i in site.live]
-        context["ended"] = [self.campaigns[i.campaign.slug] for i in site.ended]
         self.page("", "home.html", context)
 
     def campaign_pages(self, item: Published) -> None:
+        if item.redirect_to is not None:
+            for path in item.paths:
+                self.redirect_page(path, item.redirect_to)
+            return
+        canonical_url = self.site.program.base_url + item.canonical.path
+        data = self._structured(item, canonical_url)
         for variant in (item.canonical, *item.variants):
             context = self._common(variant.path, variant.lead, item.partners)
-            context["canonical_url"] = self.site.program.base_url + item.canonical.path
+            context["canonical_url"] = canonical_url
+            context["structured_data"] = data
+            if item.status is Status.ENDED:
+                context["robots"] = "noindex"
             context.update(self._variant_context(item, variant))
             self.page(variant.path, "campaign.html", context)
 
+    def _organization(self, partner: Partner) -> dict[str, Any]:
+        logo = self.site.program.base_url + self.asset_paths[partner.logo]
+        return structured.organization(partner, logo)
+
+    def _structured(self, item: Published, page_url: str) -> Markup | None:
+        campaign = item.campaign
+        organizations = [self._organization(p) for p in item.partners]
+        view = self.campaigns[campaign.slug]["event"]
+        if campaign.event is not None and view is not None:
+            return structured.json_ld(
+                structured.event(campaign, view["start"], view["end"], page_url, organizations)
+            )
+        if campaign.offer is not None:
+            return structured.json_ld(structured.offer(campaign, page_url, organizations))
+        return None
+
     def _variant_context(self, item: Published, variant: Variant) -> dict[str, Any]:
         lead = variant.lead
+        sponsored = self.site.is_sponsored
         cta = None
         if variant.cta is not None:
-            cta = {"label": item.campaign.cta.label, "url": variant.cta.url}
+            cta = {
+                "label": item.campaign.cta.label,
+                "url": variant.cta.url,
+                "sponsored": sponsored(variant.cta),
+            }
+        page_links = [*variant.body_links, *variant.website_links]
+        if variant.cta is not None:
+            page_links.append(variant.cta)
+        form = item.campaign.form if item.status is Status.LIVE else None
         return {
             "campaign": self.campaigns[item.campaign.slug],
             "lead": self.partners[lead.id],
@@ -207,8 +296,14 @@ class _Renderer:
                 item.campaign.body,
                 [link.url for link in variant.body_links],
                 self.image_urls(item.campaign.body, variant.path),
+                {n for n, link in enumerate(variant.body_links) if sponsored(link)},
             ),
             "cta": cta,
+            "has_sponsored": any(sponsored(link) for link in page_links),
+            "sponsored_urls": {link.url for link in page_links if sponsored(link)},
+            "lead_form": None
+            if form is None
+            else {"endpoint": form.endpoint, "heading": form.heading, "submit": form.submit},
             "website_links": {
                 partner.id: link.url
                 for partner, link in zip(item.partners, variant.website_links, strict=True)
@@ -234,7 +329,24 @@ class _Renderer:
             )
         context = self._common(f"partners/{partner.id}/", partner, [partner])
         context.update({"partner": self.partners[partner.id], "entries": entries})
+        context["feed_url"] = f"{self.site.program.base_url}partners/{partner.id}/feed.xml"
+        context["structured_data"] = structured.json_ld(
+            structured.with_context(self._organization(partner))
+        )
         self.page(f"partners/{partner.id}/", "hub.html", context)
+
+    def vanity_pages(self) -> None:
+        """Write /go/<code>/ for each vanity code: a redirect to the partner's variant."""
+        base = self.site.program.base_url
+        for item in self.site.published:
+            for partner_id, code in item.campaign.vanity:
+                target = item.redirect_to or f"{base}{item.campaign.slug}/{partner_id}/"
+                self.redirect_page(f"go/{code}/", target)
+
+    def feeds(self) -> None:
+        """Write the program's Atom feed and each partner's."""
+        for path, text in feeds.site_feeds(self.site).items():
+            self.files[path] = text.encode("utf-8")
 
     def plain_pages(self) -> None:
         for page in self.site.pages:
@@ -273,21 +385,27 @@ class _Renderer:
         self.files["robots.txt"] = (
             f"User-agent: *\nAllow: /\n\nSitemap: {site.program.base_url}sitemap.xml\n"
         ).encode()
-        self.files["_headers"] = HEADERS.encode()
 
+    # security and hosting -----------------------------------------------------------------
+    def secure(self) -> tuple[Diagnostic, ...]:
+        """Check every page, settle the Content-Security-Policy, write the host's files.
 
-HEADERS = """\
-/*
-  Content-Security-Policy: default-src 'none'; img-src 'self'; style-src 'self'; \
-base-uri 'none'; form-action 'none'; frame-ancestors 'none'
-  Referrer-Policy: strict-origin-when-cross-origin
-  X-Content-Type-Options: nosniff
-  Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()
-/static/*
-  Cache-Control: public, max-age=31536000, immutable
-/assets/*
-  Cache-Control: public, max-age=31536000, immutable
-"""
+        Returns warnings; raises XpromoError when a page would show a referral or
+        affiliate link without the disclosure before it.
+        """
+        pages = {
+            name: (self.files[name].decode("utf-8"), template_path(self.theme, template))
+            for name, template in sorted(self.templates.items())
+        }
+        checked = check_pages(pages, self.site.program.disclosure)
+        csp = policy_for(self.site, checked.script_hashes, checked.style_hashes)
+        if self.host == "github-pages":
+            meta = str(escape(csp.meta())).encode()
+            for name in self.templates:
+                self.files[name] = self.files[name].replace(CSP_MARK.encode(), meta)
+        output = host_files(plan(self.site, csp), self.host)
+        self.files.update(output.files)
+        return (*checked.warnings, *output.warnings)
 
 
 def _event(campaign: Campaign) -> dict[str, Any] | None:
@@ -326,16 +444,26 @@ def _referral_code(item: Published, variant: Variant, site: Site) -> str | None:
     return destination.tracking.code_for(variant.lead.id)
 
 
-def fill_links(body: Body, urls: list[str], images: list[str] | None = None) -> Markup:
+def fill_links(
+    body: Body,
+    urls: list[str],
+    images: list[str] | None = None,
+    sponsored: set[int] | frozenset[int] = frozenset(),
+) -> Markup:
     """Return the body's HTML with each placeholder replaced by its (escaped) URL.
 
-    urls[n] fills link n; images[n], image n (a path relative to the page).
+    urls[n] fills link n; images[n], image n (a path relative to the page). Links whose
+    index is in sponsored get rel="sponsored".
     """
     image_urls = images or []
 
     def fill(match: re.Match[str]) -> str:
         index = int(match[2])
-        return str(escape(image_urls[index] if match[1] else urls[index]))
+        if match[1]:
+            return str(escape(image_urls[index]))
+        # the placeholder is the whole href value: close it and add the rel attribute
+        rel = '" rel="sponsored' if index in sponsored else ""
+        return str(escape(urls[index])) + rel
 
     return Markup(_MARK_RE.sub(fill, body.html))
 
@@ -369,19 +497,22 @@ def sitemap_xml(urls: Iterable[str]) -> str:
     )
 
 
-def render_site(
+def render_output(
     site: Site,
     theme: Theme,
     assets: Mapping[str, bytes],
+    host: str | None = None,
     progress: Callable[[int], None] | None = None,
-) -> list[OutputFile]:
-    """Return every output file of the site, sorted by path.
+) -> Rendered:
+    """Return every output file of the site, sorted by path, with warnings.
 
-    assets maps each referenced source asset path to its bytes; progress, when
-    given, is called with the number of pages rendered since its last call. Raises
-    XpromoError for template errors.
+    assets maps each referenced source asset path to its bytes; host (default
+    program.host) chooses the static host's files; progress, when given, is called
+    with the number of pages rendered since its last call. Raises XpromoError for
+    template errors and for pages that would show an affiliate link without the
+    disclosure.
     """
-    renderer = _Renderer(site, theme, assets)
+    renderer = _Renderer(site, theme, assets, host or site.program.host)
     renderer.home()
     for item in site.published:
         renderer.campaign_pages(item)
@@ -391,5 +522,9 @@ def render_site(
         renderer.hub(partner)
     renderer.plain_pages()
     renderer.not_found()
+    renderer.vanity_pages()
+    renderer.feeds()
     renderer.manifests()
-    return [OutputFile(path, data) for path, data in sorted(renderer.files.items())]
+    warnings = renderer.secure()
+    files = [OutputFile(path, data) for path, data in sorted(renderer.files.items())]
+    return Rendered(files, warnings)

@@ -58,6 +58,12 @@ class Published:
     canonical: Variant
     variants: tuple[Variant, ...]  # one per partner, in the campaign's order
     share_links: Mapping[str, tuple[TrackedLink, ...]]  # partner id → one per channel
+    redirect_to: str | None = None  # ended with after_end: the absolute URL its pages lead to
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every page path of the campaign: the canonical one, then each variant."""
+        return (self.canonical.path, *(v.path for v in self.variants))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,24 @@ class Site:
     @property
     def ended(self) -> tuple[Published, ...]:
         return tuple(p for p in self.published if p.status is Status.ENDED)
+
+    def is_sponsored(self, link: TrackedLink) -> bool:
+        """True when link is a referral or affiliate link: it earns its destination's partner's
+        referrer something, so the page must disclose the connection.
+
+        That is when the link leads to a partner that credits referrers (has a
+        referral_param) and is shared by another partner, or when its campaign says its
+        partner links are affiliate links.
+        """
+        if not link.destination:
+            return False
+        campaign = next(
+            (p.campaign for p in self.published if p.campaign.slug == link.campaign), None
+        )
+        if campaign is not None and campaign.affiliate:
+            return True
+        destination = self.partner(link.destination)
+        return bool(destination.tracking.referral_param) and link.destination != link.audience
 
     def links(self) -> list[TrackedLink]:
         """Every tracked or listed link of the site, sorted, without repeats."""
@@ -190,7 +214,13 @@ def assemble(
                 if status is Status.LIVE
                 else ()
             )
-        published.append(Published(campaign, status, members, canonical, variants, shares))
+        redirect_to = None
+        if status is Status.ENDED and campaign.after_end is not None:
+            target = campaign.after_end.target
+            redirect_to = target if campaign.after_end.is_url else f"{program.base_url}{target}/"
+        published.append(
+            Published(campaign, status, members, canonical, variants, shares, redirect_to)
+        )
     published.sort(key=_sort_key)
     return Site(
         program=program,

@@ -79,6 +79,16 @@ def load_theme(root: Path, name: str) -> Theme:
     return Theme(_environment(site_templates), static, root)
 
 
+def template_path(theme: Theme, name: str) -> str:
+    """Return where the named template comes from: the site's file, or the built-in name."""
+    try:
+        filename = theme.environment.get_template(name).filename
+    except jinja2.TemplateError:
+        return name
+    shown = _display(filename, theme.root)
+    return name if Path(shown).is_absolute() else shown
+
+
 def _display(filename: str | None, root: Path) -> str:
     if not filename:
         return "<template>"

@@ -1,0 +1,392 @@
+"""Disclosure, privacy, consent, lead forms, structured data and feeds, as built.
+
+Structured data is checked against the properties Google's structured data
+documentation requires (Event: name, startDate, location; a VirtualLocation its url;
+a Place its address) and against schema.org's property lists of each type, so no
+property is misspelt or put on the wrong type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import REPO, edit
+from tests.htmltools import Element, parse_html
+from tests.test_hosts import parse_headers
+from xpromo_site.build import build
+from xpromo_site.errors import XpromoError
+from xpromo_site.models import DEFAULT_DISCLOSURE
+
+TODAY = dt.date(2026, 11, 23)
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+# schema.org properties of each type we write (a subset of schema.org's lists)
+SCHEMA_PROPERTIES = {
+    "Event": {
+        "@context", "@type", "name", "url", "description", "startDate", "endDate",
+        "eventStatus", "eventAttendanceMode", "location", "organizer", "offers", "image",
+    },
+    "Offer": {
+        "@context", "@type", "name", "url", "description", "price", "priceCurrency",
+        "validFrom", "validThrough", "offeredBy", "availability",
+    },
+    "Organization": {"@context", "@type", "name", "url", "logo", "sameAs"},
+    "VirtualLocation": {"@type", "url", "name"},
+    "Place": {"@type", "name", "address"},
+}  # fmt: skip
+REQUIRED = {
+    "Event": {"name", "startDate", "location"},
+    "Offer": {"name", "url"},
+    "Organization": {"name", "url"},
+    "VirtualLocation": {"url"},
+    "Place": {"address"},
+}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "public"
+    build(REPO, out, TODAY)
+    return out
+
+
+def _page(site: Path, path: str) -> Element:
+    return parse_html((site / path).read_text(encoding="utf-8"))
+
+
+def _order(root: Element) -> list[Element]:
+    return root.iter()
+
+
+# --- disclosure -------------------------------------------------------------------------
+
+
+def test_referral_links_are_sponsored_and_disclosed_first(demo: Path) -> None:
+    checked = 0
+    for path in sorted(demo.rglob("*.html")):
+        elements = _order(parse_html(path.read_text()))
+        sponsored = [
+            i for i, e in enumerate(elements) if "sponsored" in e.attrs.get("rel", "").split()
+        ]
+        disclosure = [i for i, e in enumerate(elements) if e.attrs.get("id") == "disclosure"]
+        if not sponsored:
+            assert not disclosure, path
+            continue
+        assert disclosure and disclosure[0] < sponsored[0], path
+        assert elements[disclosure[0]].text == DEFAULT_DISCLOSURE
+        checked += 1
+    assert checked >= 8
+
+
+def test_only_links_that_earn_a_referrer_something_are_sponsored(demo: Path) -> None:
+    northwind = _page(demo, "cloud-backup-webinar/northwind/index.html")
+    rels = {a.attrs["href"].split("?")[0]: a.attrs.get("rel", "") for a in northwind.iter("a")}
+    # contoso reads a referral code: northwind's audience earns northwind a reward
+    assert "sponsored" in rels["https://contoso.example/webinars/42"]
+    # northwind's own site, from its own page: no referral involved
+    assert "sponsored" not in rels["https://northwind.example/products/managed-postgres"]
+    contoso = _page(demo, "cloud-backup-webinar/contoso/index.html")
+    assert not [a for a in contoso.iter("a") if "sponsored" in a.attrs.get("rel", "")]
+    assert contoso.find("p", id="disclosure") is None
+
+
+def test_an_affiliate_campaign_discloses_every_partner_link(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    campaign = minimal_copy / "content/campaigns/backup-webinar.md"
+    edit(campaign, "channels: [email, social]\n", "channels: [email, social]\naffiliate: true\n")
+    edit(
+        minimal_copy / "partners.yaml",
+        "    medium: referral\n",
+        '    medium: referral\n  disclosure: "We earn a commission on sign-ups."\n',
+    )
+    build(minimal_copy, tmp_path / "out", TODAY)
+    page = _page(tmp_path / "out", "backup-webinar/beta/index.html")  # beta to itself
+    sponsored = [a.attrs["href"] for a in page.iter("a") if "sponsored" in a.attrs.get("rel", "")]
+    assert any(h.startswith("https://beta.example/webinars/42") for h in sponsored)
+    assert page.find("p", id="disclosure").text == "We earn a commission on sign-ups."  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("override", "pages"),
+    [
+        ("{% block disclosure %}{% endblock %}", 3),
+        # after the body: the partner strip's links come later, the CTA and body earlier
+        (
+            "{% block disclosure %}{% endblock %}{% block after_body %}"
+            '<p id="disclosure">{{ disclosure }}</p>{% endblock %}',
+            2,
+        ),
+        ('{% block disclosure %}<p id="disclosure">Partner links.</p>{% endblock %}', 3),
+    ],
+    ids=["dropped", "after-the-links", "other-words"],
+)
+def test_a_theme_that_hides_the_disclosure_fails_the_build(
+    minimal_copy: Path, tmp_path: Path, override: str, pages: int
+) -> None:
+    theme = minimal_copy / "themes/brand/templates"
+    theme.mkdir(parents=True)
+    (theme / "campaign.html").write_text('{% extends "default/campaign.html" %}' + override)
+    edit(minimal_copy / "partners.yaml", "  language: en\n", "  language: en\n  theme: brand\n")
+    (tmp_path / "out").mkdir()
+    with pytest.raises(XpromoError) as error:
+        build(minimal_copy, tmp_path / "out", TODAY)
+    assert [d.format() for d in error.value.diagnostics] == [
+        "themes/brand/templates/campaign.html:1:1: error: backup-webinar/alpha/index.html "
+        "shows a referral or affiliate link without the program's disclosure before it "
+        f"({pages} pages)\n"
+        '  hint: print {{ disclosure }} in an element with id="disclosure" above the first '
+        "link (the built-in campaign.html does so in its block disclosure)"
+    ]
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+# --- security policy, analytics and consent ----------------------------------------------
+
+
+def _policy(site: Path) -> str:
+    return dict(dict(parse_headers((site / "_headers").read_text()))["/*"])[
+        "Content-Security-Policy"
+    ]
+
+
+def _analytics(site: Path, block: str) -> None:
+    edit(site / "partners.yaml", "  language: en\n", f"  language: en\n  analytics: {block}\n")
+
+
+def test_no_analytics_means_no_script_at_all(minimal_copy: Path, tmp_path: Path) -> None:
+    build(minimal_copy, tmp_path / "out", TODAY)
+    assert "script-src" not in _policy(tmp_path / "out")
+    assert not list((tmp_path / "out/static").glob("consent*"))
+
+
+@pytest.mark.parametrize(
+    ("block", "tag", "policy"),
+    [
+        (
+            "{provider: plausible, site: partners.alpha.example}",
+            {
+                "defer": "",
+                "src": "https://plausible.io/js/script.js",
+                "data-domain": "partners.alpha.example",
+            },
+            "script-src https://plausible.io; style-src 'self'; img-src 'self'; "
+            "connect-src https://plausible.io",
+        ),
+        (
+            "{provider: goatcounter, site: alpha}",
+            {
+                "defer": "",
+                "src": "https://gc.zgo.at/count.js",
+                "data-goatcounter": "https://alpha.goatcounter.com/count",
+            },
+            "script-src https://gc.zgo.at; style-src 'self'; "
+            "img-src 'self' https://alpha.goatcounter.com; "
+            "connect-src https://alpha.goatcounter.com",
+        ),
+        (
+            "{provider: fathom, site: ABCDEFG}",
+            {"defer": "", "src": "https://cdn.usefathom.com/script.js", "data-site": "ABCDEFG"},
+            "script-src https://cdn.usefathom.com; style-src 'self'; "
+            "img-src 'self' https://cdn.usefathom.com; connect-src https://cdn.usefathom.com",
+        ),
+    ],
+    ids=["plausible", "goatcounter", "fathom"],
+)
+def test_cookieless_analytics_are_one_setting(
+    minimal_copy: Path, tmp_path: Path, block: str, tag: dict[str, str], policy: str
+) -> None:
+    _analytics(minimal_copy, block)
+    build(minimal_copy, tmp_path / "out", TODAY)
+    page = _page(tmp_path / "out", "index.html")
+    assert [s.attrs for s in page.iter("script")] == [tag]
+    assert policy in _policy(tmp_path / "out")
+    assert page.find("div", id="consent") is None
+
+
+def test_cookie_setting_analytics_wait_for_consent(minimal_copy: Path, tmp_path: Path) -> None:
+    _analytics(minimal_copy, "{provider: google, site: G-ABC123DEF4, consent: true}")
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY)
+    page = _page(out, "backup-webinar/beta/index.html")
+    (script,) = page.iter("script")[:1]
+    assert script.attrs["src"].startswith("../../static/consent.")  # our own file, not Google's
+    assert script.attrs["data-src"] == "https://www.googletagmanager.com/gtag/js?id=G-ABC123DEF4"
+    consent_js = (out / "backup-webinar/beta" / script.attrs["src"]).resolve()
+    assert "localStorage" in consent_js.read_text()
+    banner = page.find("div", id="consent")
+    assert banner is not None and "hidden" in banner.attrs  # shown by the script only
+    assert [b.attrs["data-consent"] for b in banner.iter("button")] == ["granted", "denied"]
+    policy = _policy(out)
+    assert "script-src 'self' https://www.googletagmanager.com;" in policy
+    assert "unsafe-inline" not in policy
+    headers = dict(parse_headers((out / "_headers").read_text()))
+    assert dict(headers["/static/*"])["Cache-Control"].endswith("immutable")
+
+
+def test_inline_code_in_a_theme_is_hashed_or_reported(minimal_copy: Path, tmp_path: Path) -> None:
+    theme = minimal_copy / "themes/brand/templates"
+    theme.mkdir(parents=True)
+    (theme / "page.html").write_text(
+        '{% extends "default/page.html" %}{% block head %}<script>window.x = 1;</script>'
+        '{% endblock %}{% block footer %}<p style="color: red">Hi</p>{% endblock %}'
+    )
+    edit(minimal_copy / "partners.yaml", "  language: en\n", "  language: en\n  theme: brand\n")
+    report = build(minimal_copy, tmp_path / "out", TODAY)
+    assert "script-src 'sha256-" in _policy(tmp_path / "out")
+    assert [d.format() for d in report.warnings] == [
+        "themes/brand/templates/page.html:1:1: warning: about/index.html has an inline style "
+        "or event handler attribute, which the Content-Security-Policy blocks (1 page)\n"
+        "  hint: move the style into the theme's stylesheet and the script into a file under "
+        "static/"
+    ]
+
+
+# --- lead forms --------------------------------------------------------------------------
+
+
+def test_a_lead_form_names_every_partner_with_its_own_opt_in(demo: Path) -> None:
+    page = _page(demo, "cloud-backup-webinar/contoso/index.html")
+    form = page.find("form")
+    assert form is not None
+    assert form.attrs == {"method": "post", "action": "https://forms.contoso.example/f/webinar-42"}
+    boxes = [i for i in form.iter("input") if i.attrs.get("type") == "checkbox"]
+    assert [b.attrs["value"] for b in boxes] == ["northwind", "contoso"]
+    assert not any("checked" in b.attrs for b in boxes)
+    for box in boxes:
+        label = form.find("label", for_=box.attrs["id"])
+        assert label is not None and label.text
+    privacy = [a.attrs["href"] for a in form.iter("a") if a.attrs.get("rel") == "privacy-policy"]
+    assert privacy == ["https://northwind.example/privacy", "https://contoso.example/legal/privacy"]
+    assert "Northwind Cloud and Contoso Backup" in form.text
+    hidden = {
+        i.attrs["name"]: i.attrs["value"]
+        for i in form.iter("input")
+        if i.attrs.get("type") == "hidden"
+    }
+    assert hidden == {"campaign": "cloud-backup-webinar", "referrer": "contoso"}
+    assert "form-action https://forms.contoso.example;" in _policy(demo)
+
+
+# --- structured data ---------------------------------------------------------------------
+
+
+def _json_ld(root: Element) -> list[dict]:  # type: ignore[type-arg]
+    return [
+        json.loads(s.text)
+        for s in root.iter("script")
+        if s.attrs.get("type") == "application/ld+json"
+    ]
+
+
+def _check_types(data: object) -> list[str]:
+    """Check every typed object; return the types seen."""
+    seen: list[str] = []
+    if isinstance(data, list):
+        for item in data:
+            seen += _check_types(item)
+    elif isinstance(data, dict):
+        kind = data["@type"]
+        assert set(data) <= SCHEMA_PROPERTIES[kind], set(data) - SCHEMA_PROPERTIES[kind]
+        assert REQUIRED[kind] <= set(data), (kind, REQUIRED[kind] - set(data))
+        seen.append(kind)
+        for value in data.values():
+            seen += _check_types(value) if isinstance(value, (dict, list)) else []
+    return seen
+
+
+def test_webinars_are_events_with_an_online_location(demo: Path) -> None:
+    (data,) = _json_ld(_page(demo, "cloud-backup-webinar/contoso/index.html"))
+    assert _check_types(data) == ["Event", "VirtualLocation", "Organization", "Organization"]
+    assert data["@context"] == "https://schema.org"
+    assert data["startDate"] == "2026-12-10T17:00:00+01:00"
+    assert data["endDate"] == "2026-12-10T18:00:00+01:00"
+    assert data["eventAttendanceMode"] == "https://schema.org/OnlineEventAttendanceMode"
+    assert data["url"] == "https://partners.northwind.example/cloud-backup-webinar/"
+    assert [o["name"] for o in data["organizer"]] == ["Northwind Cloud", "Contoso Backup"]
+    for organizer in data["organizer"]:
+        assert urlsplit(organizer["logo"]).scheme == "https"
+
+
+def test_bundles_are_offers_valid_through_their_end(demo: Path) -> None:
+    (data,) = _json_ld(_page(demo, "security-bundle/index.html"))
+    assert _check_types(data)[0] == "Offer"
+    assert (data["price"], data["priceCurrency"]) == ("49", "EUR")
+    assert (data["validFrom"], data["validThrough"]) == ("2026-11-15", "2027-02-28")
+    assert len(data["offeredBy"]) == 3
+
+
+def test_each_hub_describes_its_partner(demo: Path) -> None:
+    (data,) = _json_ld(_page(demo, "partners/fabrikam/index.html"))
+    assert _check_types(data) == ["Organization"]
+    assert data["url"] == "https://www.fabrikam.example"
+
+
+# --- feeds ---------------------------------------------------------------------------------
+
+
+def _feed(path: Path) -> ET.Element:
+    return ET.fromstring(path.read_bytes())
+
+
+def test_the_program_feed_lists_live_campaigns(demo: Path) -> None:
+    feed = _feed(demo / "feed.xml")
+    assert feed.findtext(f"{ATOM}id") == "https://partners.northwind.example/feed.xml"
+    assert feed.findtext(f"{ATOM}updated") == "2026-11-15T00:00:00Z"  # the newest start
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "The secure CRM bundle",
+        "Never lose a customer record again",
+        "Refer a team, give them three months of Fabrikam CRM Pro",
+    ]
+    for entry in entries:
+        for child in ("id", "title", "updated"):
+            assert entry.findtext(f"{ATOM}{child}")
+        link = entry.find(f"{ATOM}link")
+        assert link is not None and link.attrib["href"].startswith("https://")
+
+
+def test_each_partner_feed_links_to_its_variants(demo: Path) -> None:
+    feed = _feed(demo / "partners/contoso/feed.xml")
+    links = [e.find(f"{ATOM}link").attrib["href"] for e in feed.findall(f"{ATOM}entry")]  # type: ignore[union-attr]
+    assert links == [
+        "https://partners.northwind.example/security-bundle/contoso/",
+        "https://partners.northwind.example/cloud-backup-webinar/contoso/",
+    ]
+    page = _page(demo, "partners/contoso/index.html")
+    alternate = page.find("link", rel="alternate")
+    assert alternate is not None
+    assert alternate.attrs["href"] == "https://partners.northwind.example/partners/contoso/feed.xml"
+
+
+def test_feeds_do_not_change_with_the_build_date(tmp_path: Path) -> None:
+    build(REPO, tmp_path / "one", TODAY)
+    build(REPO, tmp_path / "two", TODAY + dt.timedelta(days=1))
+    assert (tmp_path / "one/feed.xml").read_bytes() == (tmp_path / "two/feed.xml").read_bytes()
+
+
+# --- search and sharing -----------------------------------------------------------------------
+
+
+def test_every_page_has_sharing_tags_with_absolute_urls(demo: Path) -> None:
+    for path in demo.rglob("*.html"):
+        root = parse_html(path.read_text())
+        if path.parts[-3:-1][0] == "go" or (
+            root.find("meta", name="robots") and root.find("h1").text == "This page has moved"
+        ):  # type: ignore[union-attr]
+            continue
+        meta = {
+            m.attrs.get("property") or m.attrs.get("name"): m.attrs.get("content")
+            for m in root.iter("meta")
+        }
+        title = root.find("title").text  # type: ignore[union-attr]
+        assert meta["og:title"] == meta["twitter:title"] == title, path
+        assert meta["og:description"] == meta["description"], path
+        canonical = root.find("link", rel="canonical").attrs["href"]  # type: ignore[union-attr]
+        assert meta["og:url"] == canonical and canonical.startswith("https://"), path

@@ -1,0 +1,359 @@
+"""Host adapters: each host's files follow that host's documented rules.
+
+Rules checked, from each host's documentation:
+
+- Netlify (docs.netlify.com, "Redirect options"): one rule a line, `from to status`;
+  any status code may be given, `!` forces a rule over an existing file; query string
+  parameters pass on to the destination for 200, 301 and 302 rules. `_headers`: a path
+  line, then indented `Name: value` lines.
+- Cloudflare Pages (developers.cloudflare.com/pages/configuration/redirects and
+  .../headers): `[source] [destination] [code?]` with code 301, 302, 303, 307 or 308
+  (200 proxies); at most 2,000 static and 100 dynamic redirects and 1,000 characters a
+  redirect; at most 100 header rules and 2,000 characters a header line.
+- GitHub Pages sets no custom headers: the policy goes into a `<meta http-equiv>`,
+  which must not hold `frame-ancestors`, `report-uri` or `sandbox` (HTML standard).
+- S3 website configuration (`aws s3api put-bucket-website`): IndexDocument.Suffix,
+  ErrorDocument.Key and RoutingRules, each a Condition (KeyPrefixEquals) and a Redirect
+  (HostName, Protocol, ReplaceKeyWith, HttpRedirectCode as a string); at most 50 rules.
+  CloudFront ResponseHeadersPolicyConfig: SecurityHeadersConfig and CustomHeadersConfig
+  (Quantity equal to the number of Items); a Content-Security-Policy of at most 1,783
+  characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, edit
+from tests.htmltools import parse_html
+from xpromo_site.build import build
+from xpromo_site.errors import Location, XpromoError
+from xpromo_site.hosts import (
+    ContentSecurityPolicy,
+    HeaderRule,
+    HostPlan,
+    Route,
+    content_security_policy,
+    host_files,
+)
+from xpromo_site.models import HOSTS
+
+TODAY = dt.date(2026, 11, 23)
+BASE = "https://partners.northwind.example/"
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def parse_headers(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Parse `_headers`: path lines, each followed by indented `Name: value` lines."""
+    rules: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line.startswith("  "):
+            name, _, value = line.strip().partition(": ")
+            assert re.fullmatch(r"[A-Za-z-]+", name) and value, line
+            rules[-1][1].append((name, value))
+        else:
+            assert line.startswith("/") and " " not in line, line
+            rules.append((line, []))
+    return rules
+
+
+def parse_redirects(text: str) -> list[tuple[str, str, str]]:
+    """Parse `_redirects`: `from to status` lines; comments start with #."""
+    rules = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        source, target, status = line.split()
+        rules.append((source, target, status))
+    return rules
+
+
+@pytest.fixture(scope="module")
+def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The demo built once per host."""
+    out = {}
+    for host in HOSTS:
+        folder = tmp_path_factory.mktemp(host) / "public"
+        build(REPO, folder, TODAY, host=host)
+        out[host] = folder
+    return out
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_the_demo_builds_for_every_host(demo_builds: dict[str, Path], host: str) -> None:
+    files = _files(demo_builds[host])
+    assert "index.html" in files and "feed.xml" in files and "sitemap.xml" in files
+    expected = {
+        "netlify": {"_headers", "_redirects"},
+        "cloudflare": {"_headers", "_redirects"},
+        "github-pages": {".nojekyll"},
+        "s3": {
+            "_aws/website.json",
+            "_aws/response-headers-policy.json",
+            "_aws/response-headers-policy-assets.json",
+        },
+    }[host]
+    host_only = {f for f in files if f.startswith(("_", "."))}
+    assert host_only == expected
+
+
+def test_netlify_files_follow_netlifys_rules(demo_builds: dict[str, Path]) -> None:
+    site = demo_builds["netlify"]
+    headers = dict(parse_headers((site / "_headers").read_text()))
+    page_headers = dict(headers["/*"])
+    assert "frame-ancestors 'none'" in page_headers["Content-Security-Policy"]
+    assert page_headers["X-Content-Type-Options"] == "nosniff"
+    assert page_headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "camera=()" in page_headers["Permissions-Policy"]
+    for folder in ("/static/*", "/assets/*"):
+        assert dict(headers[folder])["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert dict(headers["/summit-2026/*"]) == {"X-Robots-Tag": "noindex"}
+    redirects = parse_redirects((site / "_redirects").read_text())
+    assert ("/summit-2026/tailspin/", "/summit-2026/tailspin/index.html", "410!") in redirects
+    for source, target, status in redirects:
+        assert source.startswith("/") and (target.startswith("/") or "://" in target)
+        assert status.endswith("!")  # the ended page and fallback pages exist as files
+        if status.rstrip("!") != "410":
+            # Netlify passes the query string on for 200, 301 and 302 only
+            assert status.rstrip("!") in ("200", "301", "302")
+            assert "?" not in target
+    assert ("/go/contoso-webinar", "/cloud-backup-webinar/contoso/", "302!") in redirects
+
+
+def test_cloudflare_files_follow_cloudflares_rules(demo_builds: dict[str, Path]) -> None:
+    site = demo_builds["cloudflare"]
+    lines = [
+        line
+        for line in (site / "_redirects").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    for line in lines:
+        assert len(line) <= 1000
+        source, _target, code = line.split()
+        assert int(code) in (301, 302, 303, 307, 308)  # no 410, no "!" on Cloudflare
+        assert "*" not in source and ":" not in source  # all static
+    assert len(lines) <= 2000
+    assert not any("summit-2026" in line for line in lines)  # ended: stays, noindex
+    rules = parse_headers((site / "_headers").read_text())
+    assert len(rules) <= 100
+    for _pattern, pairs in rules:
+        for name, value in pairs:
+            assert len(f"  {name}: {value}") <= 2000
+    assert dict(dict(rules)["/summit-2026/*"]) == {"X-Robots-Tag": "noindex"}
+
+
+def _plan(routes: list[Route], rules: int = 3, csp: str = "default-src 'none'") -> HostPlan:
+    header_rules = tuple(
+        HeaderRule(f"/r{n}/*", (("X-Robots-Tag", "noindex"),)) for n in range(rules)
+    )
+    return HostPlan(
+        ContentSecurityPolicy((("default-src", ("'none'",)),)) if csp else csp,  # type: ignore[arg-type]
+        header_rules,
+        tuple(routes),
+        BASE,
+        Location("partners.yaml", 8, 9),
+    )
+
+
+def test_cloudflare_warns_past_its_limits() -> None:
+    many = [Route(f"/go/code-{n}/", "/campaign/", 302, "vanity") for n in range(2001)]
+    long = [Route("/go/long/", "https://example.com/" + "a" * 1000, 301, "after_end")]
+    output = host_files(_plan(many + long, rules=101), "cloudflare")
+    messages = [d.format() for d in output.warnings]
+    assert messages == [
+        "partners.yaml:8:9: warning: Cloudflare Pages takes at most 2,000 static redirects; "
+        "this program needs 2,002\n  hint: remove vanity codes or after_end from old "
+        "campaigns, or use Bulk Redirects",
+        "partners.yaml:8:9: warning: Cloudflare Pages ignores redirects longer than 1,000 "
+        "characters: /go/long/ https://example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa... "
+        "has 1,034\n  hint: shorten the after_end address",
+        "partners.yaml:8:9: warning: Cloudflare Pages takes at most 100 header rules; this "
+        "program needs 101 (one per ended campaign)\n  hint: give ended campaigns an after_end "
+        "address, or remove old campaign files",
+    ]
+    assert host_files(_plan(many[:2000]), "cloudflare").warnings == ()
+
+
+def test_dynamic_redirects_are_counted_apart() -> None:
+    dynamic = [Route(f"/old-{n}/*", "/new/", 301, "after_end") for n in range(101)]
+    (warning,) = host_files(_plan(dynamic), "cloudflare").warnings
+    assert warning.message == (
+        "Cloudflare Pages takes at most 100 dynamic redirects; this program needs 101"
+    )
+
+
+def test_github_pages_gets_the_policy_in_every_page(demo_builds: dict[str, Path]) -> None:
+    site = demo_builds["github-pages"]
+    for path in site.rglob("*.html"):
+        root = parse_html(path.read_text())
+        head = root.find("head")
+        assert head is not None
+        first = head.children[:2]
+        assert first[0].attrs == {"charset": "utf-8"}
+        assert first[1].attrs["http-equiv"] == "Content-Security-Policy", path
+        policy = first[1].attrs["content"]
+        assert policy.startswith("default-src 'none';")
+        for directive in ("frame-ancestors", "report-uri", "sandbox"):
+            assert directive not in policy
+        assert "form-action https://forms.contoso.example" in policy
+    assert (site / ".nojekyll").read_bytes() == b""
+
+
+def test_redirect_pages_work_without_script(demo_builds: dict[str, Path]) -> None:
+    page = parse_html((demo_builds["github-pages"] / "go/contoso-webinar/index.html").read_text())
+    target = BASE + "cloud-backup-webinar/contoso/"
+    refresh = [m for m in page.iter("meta") if m.attrs.get("http-equiv") == "refresh"]
+    assert [m.attrs["content"] for m in refresh] == [f"0; url={target}"]
+    assert page.find("link", rel="canonical").attrs["href"] == target  # type: ignore[union-attr]
+    assert page.find("meta", name="robots").attrs["content"] == "noindex"  # type: ignore[union-attr]
+    assert [a.attrs["href"] for a in page.iter("a")] == [target]
+    assert not page.iter("script")
+
+
+def test_s3_files_follow_the_aws_formats(demo_builds: dict[str, Path]) -> None:
+    site = demo_builds["s3"]
+    website = json.loads((site / "_aws/website.json").read_text())
+    assert website["IndexDocument"] == {"Suffix": "index.html"}
+    assert website["ErrorDocument"] == {"Key": "404.html"}
+    rules = website["RoutingRules"]
+    assert len(rules) <= 50
+    assert rules == [
+        {
+            "Condition": {"KeyPrefixEquals": "go/contoso-webinar/"},
+            "Redirect": {
+                "HostName": "partners.northwind.example",
+                "Protocol": "https",
+                "ReplaceKeyWith": "cloud-backup-webinar/contoso/",
+                "HttpRedirectCode": "302",
+            },
+        },
+        {
+            "Condition": {"KeyPrefixEquals": "go/northwind-webinar/"},
+            "Redirect": {
+                "HostName": "partners.northwind.example",
+                "Protocol": "https",
+                "ReplaceKeyWith": "cloud-backup-webinar/northwind/",
+                "HttpRedirectCode": "302",
+            },
+        },
+    ]
+    for name, cache in (("", None), ("-assets", "public, max-age=31536000, immutable")):
+        policy = json.loads((site / f"_aws/response-headers-policy{name}.json").read_text())
+        assert re.fullmatch(r"[A-Za-z0-9_-]{1,128}", policy["Name"])
+        security = policy["SecurityHeadersConfig"]
+        assert set(security) == {
+            "ContentSecurityPolicy",
+            "ContentTypeOptions",
+            "FrameOptions",
+            "ReferrerPolicy",
+        }
+        assert all(value["Override"] is True for value in security.values())
+        assert len(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]) <= 1783
+        custom = policy["CustomHeadersConfig"]
+        assert custom["Quantity"] == len(custom["Items"])
+        values = {item["Header"]: item["Value"] for item in custom["Items"]}
+        assert values.get("Cache-Control") == cache
+
+
+def test_s3_warns_past_fifty_routing_rules() -> None:
+    routes = [Route(f"/go/c{n}/", "/campaign/", 302, "vanity") for n in range(51)]
+    (warning,) = host_files(_plan(routes), "s3").warnings
+    assert warning.message == (
+        "an S3 website configuration takes at most 50 routing rules; this program needs 51"
+    )
+
+
+def test_the_policy_is_strict_by_default(demo_builds: dict[str, Path]) -> None:
+    headers = dict(parse_headers((demo_builds["netlify"] / "_headers").read_text()))
+    assert dict(headers["/*"])["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+        "form-action https://forms.contoso.example; frame-ancestors 'none'"
+    )
+    policy = content_security_policy(scripts=("'sha256-abc='",)).header()
+    assert "unsafe-inline" not in policy and "script-src 'sha256-abc='" in policy
+
+
+def _ended_site(site: Path, after_end: str | None) -> None:
+    campaign = site / "content/campaigns/backup-webinar.md"
+    edit(campaign, "ends: 2027-01-15\n", "ends: 2026-11-20\n")
+    edit(campaign, "event:\n", "vanity: {beta: beta-webinar}\nevent:\n")
+    if after_end is not None:
+        edit(campaign, "event:\n", f"after_end: {after_end}\nevent:\n")
+
+
+def test_an_ended_campaign_answers_410_where_the_host_can(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    _ended_site(minimal_copy, None)
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY)
+    redirects = parse_redirects((out / "_redirects").read_text())
+    assert redirects == [
+        ("/backup-webinar/", "/backup-webinar/index.html", "410!"),
+        ("/backup-webinar/alpha/", "/backup-webinar/alpha/index.html", "410!"),
+        ("/backup-webinar/beta/", "/backup-webinar/beta/index.html", "410!"),
+        ("/go/beta-webinar", "/backup-webinar/beta/", "302!"),
+        ("/go/beta-webinar/", "/backup-webinar/beta/", "302!"),
+    ]
+    page = parse_html((out / "backup-webinar/beta/index.html").read_text())
+    assert page.find("meta", name="robots").attrs["content"] == "noindex"  # type: ignore[union-attr]
+    assert "backup-webinar" not in (out / "sitemap.xml").read_text()
+    assert "backup-webinar" not in (out / "index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("after_end", "target"),
+    [
+        ("refer-a-team", "/refer-a-team/"),
+        ("https://beta.example/webinars?archive=1", "https://beta.example/webinars?archive=1"),
+    ],
+)
+def test_after_end_redirects_every_address_of_the_campaign(
+    minimal_copy: Path, tmp_path: Path, after_end: str, target: str
+) -> None:
+    _ended_site(minimal_copy, after_end)
+    out = tmp_path / "out"
+    report = build(minimal_copy, out, TODAY)
+    assert report.warnings == ()
+    redirects = parse_redirects((out / "_redirects").read_text())
+    assert redirects == [
+        ("/backup-webinar/", target, "301!"),
+        ("/backup-webinar/alpha/", target, "301!"),
+        ("/backup-webinar/beta/", target, "301!"),
+        ("/go/beta-webinar", target, "302!"),
+        ("/go/beta-webinar/", target, "302!"),
+    ]
+    absolute = target if "://" in target else "https://partners.alpha.example" + target
+    for path in ("backup-webinar/", "backup-webinar/beta/", "go/beta-webinar/"):
+        page = parse_html((out / path / "index.html").read_text())
+        assert page.find("link", rel="canonical").attrs["href"] == absolute  # type: ignore[union-attr]
+    hub = (out / "partners/beta/index.html").read_text()
+    assert "now lead to" in hub
+    assert "backup-webinar" not in (out / "index.html").read_text()
+
+
+def test_after_end_to_a_campaign_that_is_not_live_warns(minimal_copy: Path, tmp_path: Path) -> None:
+    _ended_site(minimal_copy, "refer-a-team")
+    edit(
+        minimal_copy / "content/campaigns/refer-a-team.md",
+        "type: referral\n",
+        "type: referral\ndraft: true\n",
+    )
+    report = build(minimal_copy, tmp_path / "out", TODAY)
+    assert [d.format() for d in report.warnings] == [
+        "content/campaigns/backup-webinar.md:9:12: warning: 'after_end' leads to "
+        "'refer-a-team', which is draft today, so visitors would not find a live page there\n"
+        "  hint: point after_end at a live campaign or at an https:// address"
+    ]
+    with pytest.raises(XpromoError):
+        build(minimal_copy, tmp_path / "strict", TODAY, strict=True)

@@ -1,0 +1,166 @@
+"""Reads rendered pages back: inline code the CSP must hash, and where the disclosure sits.
+
+Themes can override any template, so what the policy must allow and whether a
+page discloses its referral links before the first one are decided from the HTML
+a build actually wrote, not from what the built-in templates are meant to do.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from .errors import Diagnostic, Location, Severity, XpromoError
+
+DISCLOSURE_ID = "disclosure"
+DATA_BLOCK_TYPES = ("application/ld+json", "application/json")
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
+VOID |= {"source", "track", "wbr"}
+
+
+@dataclass
+class PageScan:
+    """What one page holds that the security policy and the disclosure rule care about."""
+
+    inline_scripts: list[str] = field(default_factory=list)  # executable <script> bodies
+    inline_styles: list[str] = field(default_factory=list)  # <style> bodies
+    inline_attributes: list[str] = field(default_factory=list)  # style=, onclick=, ...
+    sponsored_links: int = 0
+    sponsored_before_disclosure: bool = False
+    disclosure_text: str | None = None
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scan = PageScan()
+        self._raw: str | None = None  # "script" or "style" while inside an inline one
+        self._buffer: list[str] = []
+        self._disclosure_depth = 0
+        self._disclosure: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        for name in values:
+            if name == "style" or name.startswith("on"):
+                self.scan.inline_attributes.append(f"<{tag} {name}>")
+        if tag == "script" and "src" not in values:
+            if values.get("type", "").lower() not in DATA_BLOCK_TYPES:
+                self._raw, self._buffer = "script", []
+        elif tag == "style":
+            self._raw, self._buffer = "style", []
+        if self._disclosure is not None:
+            self._disclosure_depth += tag not in VOID
+        elif values.get("id") == DISCLOSURE_ID and self.scan.disclosure_text is None:
+            self._disclosure, self._disclosure_depth = [], 1
+        if tag == "a" and "sponsored" in values.get("rel", "").split():
+            self.scan.sponsored_links += 1
+            if self.scan.sponsored_links == 1 and self.scan.disclosure_text is None:
+                self.scan.sponsored_before_disclosure = True
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if self._disclosure is not None and tag not in VOID:
+            self._close_one()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._raw == tag:
+            body = "".join(self._buffer)
+            (self.scan.inline_scripts if tag == "script" else self.scan.inline_styles).append(body)
+            self._raw = None
+        if self._disclosure is not None:
+            self._close_one()
+
+    def _close_one(self) -> None:
+        self._disclosure_depth -= 1
+        if self._disclosure_depth == 0 and self._disclosure is not None:
+            self.scan.disclosure_text = " ".join(" ".join(self._disclosure).split())
+            self._disclosure = None
+
+    def handle_data(self, data: str) -> None:
+        if self._raw is not None:
+            self._buffer.append(data)
+        if self._disclosure is not None:
+            self._disclosure.append(data)
+
+
+def scan_page(html: str) -> PageScan:
+    """Return what html holds: inline scripts and styles, sponsored links, the disclosure."""
+    scanner = _Scanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.scan
+
+
+def csp_hash(body: str) -> str:
+    """Return the CSP source ('sha256-...') that allows exactly this inline script or style."""
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def discloses(scan: PageScan, disclosure: str) -> bool:
+    """True when the page shows the disclosure text before its first sponsored link."""
+    if not scan.sponsored_links:
+        return True
+    if scan.sponsored_before_disclosure or scan.disclosure_text is None:
+        return False
+    return " ".join(disclosure.split()) in scan.disclosure_text
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedPages:
+    script_hashes: tuple[str, ...]  # sorted, without repeats
+    style_hashes: tuple[str, ...]
+    warnings: tuple[Diagnostic, ...]
+
+
+def check_pages(pages: Mapping[str, tuple[str, str]], disclosure: str) -> CheckedPages:
+    """Read every page (output path → (html, template path)) back.
+
+    Returns the hashes the policy must allow and warnings for inline attributes it
+    blocks; raises XpromoError, located at the template, for pages that show a
+    referral or affiliate link without the disclosure before it.
+    """
+    scripts: set[str] = set()
+    styles: set[str] = set()
+    failed: dict[str, list[str]] = {}
+    blocked: dict[str, list[str]] = {}
+    for name, (html, template) in pages.items():
+        scan = scan_page(html)
+        scripts.update(csp_hash(body) for body in scan.inline_scripts)
+        styles.update(csp_hash(body) for body in scan.inline_styles)
+        if scan.inline_attributes:
+            blocked.setdefault(template, []).append(name)
+        if not discloses(scan, disclosure):
+            failed.setdefault(template, []).append(name)
+    if failed:
+        raise XpromoError(
+            [
+                Diagnostic(
+                    Location(template),
+                    f"{names[0]} shows a referral or affiliate link without the program's "
+                    f"disclosure before it ({_pages(len(names))})",
+                    'print {{ disclosure }} in an element with id="disclosure" above the first '
+                    "link (the built-in campaign.html does so in its block disclosure)",
+                )
+                for template, names in sorted(failed.items())
+            ]
+        )
+    warnings = tuple(
+        Diagnostic(
+            Location(template),
+            f"{names[0]} has an inline style or event handler attribute, which the "
+            f"Content-Security-Policy blocks ({_pages(len(names))})",
+            "move the style into the theme's stylesheet and the script into a file under static/",
+            Severity.WARNING,
+        )
+        for template, names in sorted(blocked.items())
+    )
+    return CheckedPages(tuple(sorted(scripts)), tuple(sorted(styles)), warnings)
+
+
+def _pages(count: int) -> str:
+    return f"{count} page{'s' * (count != 1)}"
