@@ -75,7 +75,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def page_pool(browser: Browser, site_url: str) -> Iterator[dict[str, Page]]:
+def page_pool(browser: Browser) -> Iterator[dict[str, Page]]:
     """One open tab per set of browser settings, reused across tests: opening a tab
     costs four times as much as loading a page in it."""
     pages: dict[str, Page] = {}
