@@ -43,7 +43,7 @@ def test_build_writes_the_site_and_reports_counts(
     first, second = out.splitlines()
     assert first.startswith(f"Built 23 pages into {demo_copy}/public/ in ")
     assert first.endswith(": 6 campaigns (3 live, 1 ended, 1 scheduled, 1 draft) of 4 partners")
-    assert second == "  41 files, 6 images, 88 tracked links, no warnings"
+    assert second == "  42 files, 7 images, 88 tracked links, no warnings"
     assert (demo_copy / "public" / "index.html").is_file()
 
 

@@ -291,6 +291,17 @@ def test_pages_make_no_third_party_requests(site: Path) -> None:
                 assert href.startswith(BASE) or not href.startswith(("http", "//")), path
 
 
+def test_every_page_names_the_icon_the_build_wrote(site: Path) -> None:
+    icons = sorted(p.relative_to(site).as_posix() for p in site.glob("static/favicon.*.svg"))
+    assert len(icons) == 1
+    assert (site / icons[0]).read_text().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    for path in site.rglob("*.html"):
+        icon = parse_html(path.read_text()).find("link", rel="icon")
+        assert icon is not None, path
+        depth = "/" if path.name == "404.html" else "../" * (len(path.relative_to(site).parts) - 1)
+        assert icon.attrs["href"] == depth + icons[0], path
+
+
 def test_every_page_has_landmarks_title_and_language(site: Path) -> None:
     for path in site.rglob("*.html"):
         root = parse_html(path.read_text())

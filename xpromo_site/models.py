@@ -11,9 +11,8 @@ from .errors import Location
 CAMPAIGN_TYPES = ("webinar", "event", "bundle", "referral", "content", "offer")
 HOSTS = ("netlify", "cloudflare", "github-pages", "s3")
 DEFAULT_DISCLOSURE = (
-    "Disclosure: the partners named on this page work together on this promotion. Some links "
-    "on this page are referral or affiliate links: a partner may earn a reward or commission "
-    "when you sign up or buy through them, at no extra cost to you."
+    "Disclosure: the partners on this page promote each other. Some links are referral "
+    "links: a partner may earn a commission when you sign up through them, at no cost to you."
 )
 
 

@@ -119,6 +119,9 @@ class _Renderer:
             "owner": self.partners[site.owner.id],
             "extra": site.program.extra,
         }
+        icon = render_template(theme, "favicon.svg", {"program": self.program}).encode()
+        self.icon = hashed_name("static/favicon.svg", icon)
+        self.files[self.icon] = icon
         self.nav_pages = [{"title": p.title, "path": f"{p.slug}/"} for p in site.pages]
         self.campaigns = {item.campaign.slug: self._campaign(item) for item in site.published}
 
@@ -209,6 +212,7 @@ class _Renderer:
             "legal_partners": [self.partners[p.id] for p in legal],
             "nav_pages": self.nav_pages,
             "stylesheet": self.stylesheet,
+            "icon": self.icon,
             "today": self.site.today,
             "disclosure": self.site.program.disclosure,
             "csp_meta": CSP_MARK if self.host == "github-pages" else None,

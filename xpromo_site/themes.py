@@ -141,6 +141,6 @@ def _template_frame(theme: Theme, name: str) -> Location:
     location = Location(name)
     for frame, line in traceback.walk_tb(sys.exc_info()[2]):
         filename = frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt", ".j2")):
+        if filename.endswith((".html", ".xml", ".svg", ".txt", ".j2")):
             location = Location(_display(filename, theme.root), line, 1)
     return location
