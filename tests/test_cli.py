@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from tests.conftest import subprocess_env
 from xpromo_site import build as build_module
 from xpromo_site.cli import main
+from xpromo_site.imagecache import CACHE_DIR
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -39,9 +41,16 @@ def test_build_writes_the_site_and_reports_counts(
     code, out, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 0, err
     assert err == ""
-    assert out.startswith("Built 21 pages (32 files) for 4 partners and 6 campaigns ")
+    assert out.startswith("Built 21 pages (84 files) for 4 partners and 6 campaigns ")
     assert "(3 live, 1 ended, 1 scheduled, 1 draft)" in out
+    assert re.search(
+        r"^Share images: 10 drawn \([\d.]+ images/s\), 0 reused from the cache$", out, re.M
+    )
     assert (demo_copy / "public" / "index.html").is_file()
+
+    code, out, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
+    assert code == 0, err
+    assert "Share images: 0 drawn, 10 reused from the cache\n" in out
 
 
 def test_check_writes_nothing(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -67,7 +76,8 @@ def test_bad_input_exits_1_and_keeps_the_previous_output(
     assert "hint: the owner must be one of the partners; did you mean 'northwind'?" in err
     assert err.endswith(f"error: 1 problem found; {demo_copy}/public/ was left as it was\n")
     assert snapshot(demo_copy / "public") == before
-    assert sorted(p.name for p in demo_copy.iterdir() if p.name.startswith(".")) == []
+    # no staging folder is left beside public/; the share-image cache stays
+    assert sorted(p.name for p in demo_copy.iterdir() if p.name.startswith(".")) == [CACHE_DIR]
 
 
 def test_paths_are_relative_when_run_inside_the_site(

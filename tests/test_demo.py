@@ -30,7 +30,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import datetime as dt
 
     out = tmp_path_factory.mktemp("demo") / "public"
-    build(REPO, out, dt.date.fromisoformat(TODAY))
+    build(REPO, out, dt.date.fromisoformat(TODAY), cache=out.parent / "cache")
     return out
 
 
@@ -42,8 +42,13 @@ def links(root: Element) -> list[str]:
     return [a.attrs["href"] for a in root.iter("a") if "href" in a.attrs]
 
 
+def pages_of(site: Path) -> list[Path]:
+    """Every HTML page of the site (not the email blocks in partners' kits)."""
+    return sorted(p for p in site.rglob("*.html") if "kit" not in p.relative_to(site).parts)
+
+
 def test_layout_matches_the_contract(site: Path) -> None:
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    pages = [p.relative_to(site).as_posix() for p in pages_of(site)]
     assert pages == [
         "404.html",
         "about/index.html",
@@ -224,9 +229,11 @@ def test_sitemap_and_robots(site: Path) -> None:
 
 
 def test_pages_make_no_third_party_requests(site: Path) -> None:
-    for path in site.rglob("*.html"):
+    for path in pages_of(site):
         root = parse_html(path.read_text())
-        assert not root.iter("script"), path
+        for script in root.iter("script"):  # files of the site only: no inline script
+            assert script.attrs["src"].startswith("../../static/kit."), path
+            assert not script.text, path
         for element in root.iter():
             for attribute in ("src", "srcset"):
                 value = element.attrs.get(attribute, "")
@@ -236,7 +243,7 @@ def test_pages_make_no_third_party_requests(site: Path) -> None:
 
 
 def test_every_page_has_landmarks_title_and_language(site: Path) -> None:
-    for path in site.rglob("*.html"):
+    for path in pages_of(site):
         root = parse_html(path.read_text())
         html_element = root.find("html")
         assert html_element is not None and html_element.attrs.get("lang") == "en"

@@ -32,6 +32,7 @@ LAYERS = {
     "editor_schema": 4,
     "site": 5,
     "themes": 6,
+    "enablement": 6,
     "render": 7,
     "output": 8,
     "imagecache": 8,

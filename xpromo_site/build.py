@@ -1,6 +1,7 @@
-"""Orchestration: load → validate → assemble → render → publish, each phase timed.
+"""Orchestration: load → validate → assemble → images → render → publish, each phase timed.
 
-`check` runs the same pipeline, rendering included, and writes nothing.
+`check` runs the same pipeline, rendering included, and writes nothing (it reads
+the share-image cache but never adds to it).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from pathlib import Path
 
 from .content import load_campaigns, load_pages
 from .errors import Collector, Diagnostic, Location, XpromoError
+from .imagecache import CACHE_DIR, ImageCache, ImageStats
 from .links import PartnerHosts
 from .models import Campaign, Page, Partner, Program
 from .output import publish
 from .partners import Roster, load_program
-from .render import OutputFile, render_site
+from .render import OutputFile, plan_share_images, render_site
 from .site import Site, assemble
 from .themes import load_theme
 
@@ -41,10 +43,11 @@ class BuildReport:
     warnings: tuple[Diagnostic, ...]
     timings: dict[str, float] = field(default_factory=dict)
     written: int = 0
+    images: ImageStats = field(default_factory=ImageStats)
 
     @property
     def pages(self) -> int:
-        return sum(1 for f in self.files if f.path.endswith(".html"))
+        return sum(1 for f in self.files if f.path.rpartition("/")[2] in ("index.html", "404.html"))
 
 
 @contextmanager
@@ -109,14 +112,13 @@ def _check_links(
 
 
 def _render(
-    root: Path, today: dt.date, strict: bool, timings: dict[str, float]
-) -> tuple[Site, list[OutputFile], Inputs]:
+    root: Path, today: dt.date, strict: bool, timings: dict[str, float], cache: ImageCache
+) -> tuple[Site, list[OutputFile], Inputs, ImageStats]:
     with _timed(timings, "load"):
         inputs = load_inputs(root, strict)
     with _timed(timings, "assemble"):
         site = assemble(inputs.program, inputs.partners, inputs.campaigns, inputs.pages, today)
-    with _timed(timings, "render"):
-        theme = load_theme(root, inputs.program.theme)
+    with _timed(timings, "images"):
         assets = {}
         used = [p for partner in inputs.partners for p in (partner.logo, partner.logo_on_dark)]
         bodies = [item.campaign.body for item in site.published] + [p.body for p in site.pages]
@@ -125,27 +127,39 @@ def _render(
         for path in used:
             if path and path not in assets:
                 assets[path] = (root / path).read_bytes()
-        files = render_site(site, theme, assets)
-    return site, files, inputs
+        images, stats = cache.process(plan_share_images(site, assets))
+    with _timed(timings, "render"):
+        theme = load_theme(root, inputs.program.theme)
+        files = render_site(site, theme, assets, images)
+    return site, files, inputs, stats
 
 
-def check(root: Path, today: dt.date, strict: bool = False) -> BuildReport:
+def check(
+    root: Path, today: dt.date, strict: bool = False, cache: Path | None = None
+) -> BuildReport:
     """Validate and render the program under root without writing anything.
 
-    Raises XpromoError for bad input.
+    Share images come from the cache folder (default: .xpromo-cache/ under root) when
+    they are there and are drawn in memory otherwise. Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
-    site, files, inputs = _render(root, today, strict, timings)
-    return BuildReport(site, files, inputs.warnings, timings)
+    images = ImageCache(cache or root / CACHE_DIR, writable=False)
+    site, files, inputs, stats = _render(root, today, strict, timings, images)
+    return BuildReport(site, files, inputs.warnings, timings, images=stats)
 
 
-def build(root: Path, output: Path, today: dt.date, strict: bool = False) -> BuildReport:
+def build(
+    root: Path, output: Path, today: dt.date, strict: bool = False, cache: Path | None = None
+) -> BuildReport:
     """Build the program under root into output; the old output stays if anything fails.
 
-    Raises XpromoError for bad input.
+    Share images drawn are kept in the cache folder (default: .xpromo-cache/ under
+    root), so the next build reuses every image whose inputs did not change. Raises
+    XpromoError for bad input.
     """
     timings: dict[str, float] = {}
-    site, files, inputs = _render(root, today, strict, timings)
+    images = ImageCache(cache or root / CACHE_DIR)
+    site, files, inputs, stats = _render(root, today, strict, timings, images)
     with _timed(timings, "write"):
         written = publish(files, output)
-    return BuildReport(site, files, inputs.warnings, timings, written)
+    return BuildReport(site, files, inputs.warnings, timings, written, stats)

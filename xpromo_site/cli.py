@@ -144,6 +144,15 @@ def _summary(report: BuildReport, verb: str, where: str) -> str:
     )
 
 
+def _images_line(report: BuildReport) -> str | None:
+    stats = report.images
+    total = stats.drawn + stats.reused
+    if not total:
+        return None
+    rate = f" ({stats.per_second:.1f} images/s)" if stats.per_second else ""
+    return f"Share images: {stats.drawn} drawn{rate}, {stats.reused} reused from the cache"
+
+
 @cli.command("build")
 @source_option
 @click.option(
@@ -181,6 +190,9 @@ def build_command(
     _print_diagnostics(report.warnings, source)
     if not quiet:
         click.echo(_summary(report, "Built", f" into {output}/"))
+        images = _images_line(report)
+        if images:
+            click.echo(images)
     if verbose:
         phases = ", ".join(f"{name} {seconds:.3f}s" for name, seconds in report.timings.items())
         click.echo(f"phases: {phases}")

@@ -134,6 +134,7 @@ class Campaign:
     starts: dt.date | None = None
     ends: dt.date | None = None
     channels: tuple[str, ...] = ("web",)
+    social: tuple[str, ...] = ()  # networks to write posts for, when channels has social
     draft: bool = False
     event: Event | None = None
     offer: Offer | None = None

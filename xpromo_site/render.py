@@ -18,8 +18,23 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from .colors import is_dark
+from .enablement import (
+    CampaignKit,
+    calendar_file,
+    campaign_kit,
+    details,
+    image_alt,
+    kicker,
+    kit_copy,
+    kit_view,
+    kit_zip,
+    kit_zip_path,
+    share_image,
+    size_label,
+)
 from .links import TrackedLink
 from .models import LINK_MARK, Body, Campaign, Partner
+from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
 from .site import Published, Site, Variant
 from .themes import Theme, render_template
 
@@ -77,19 +92,58 @@ def brand_css(partners: Iterable[Partner]) -> str:
     return "\n".join(rules) + "\n"
 
 
+def _event_views(site: Site) -> dict[str, dict[str, Any] | None]:
+    return {item.campaign.slug: _event(item.campaign) for item in site.published}
+
+
+def _share_images(
+    site: Site, assets: Mapping[str, bytes], events: Mapping[str, dict[str, Any] | None]
+) -> dict[str, ShareImage]:
+    """Return the share image of every campaign page, by the page's path."""
+    images = {}
+    for item in site.published:
+        line = kicker(item, events[item.campaign.slug])
+        for variant in (item.canonical, *item.variants):
+            images[variant.path] = share_image(site, item, variant, assets, line)
+    return images
+
+
+def plan_share_images(site: Site, assets: Mapping[str, bytes]) -> list[ShareImage]:
+    """Return every share image the site's pages need, once each, in path order.
+
+    assets maps each source asset path (logos included) to its bytes.
+    """
+    return unique(_share_images(site, assets, _event_views(site)).values())
+
+
 class _Renderer:
-    def __init__(self, site: Site, theme: Theme, assets: Mapping[str, bytes]) -> None:
+    def __init__(
+        self,
+        site: Site,
+        theme: Theme,
+        assets: Mapping[str, bytes],
+        images: Mapping[str, bytes],
+    ) -> None:
         self.site = site
         self.theme = theme
         self.files: dict[str, bytes] = {}
+        self.events = _event_views(site)
+        self.share_images = _share_images(site, assets, self.events)
+        self.images = images
+        for image in self.share_images.values():
+            self.files[image.path] = images[image.path]
         self.asset_paths = {src: hashed_name(src, data) for src, data in assets.items()}
         for src, out in self.asset_paths.items():
             self.files[out] = assets[src]
         css = theme.static.get("xpromo.css", b"") + b"\n" + brand_css(site.partners).encode()
         self.stylesheet = hashed_name("static/xpromo.css", css)
         self.files[self.stylesheet] = css
+        script = theme.static.get(KIT_SCRIPT)
+        self.kit_script = hashed_name(f"static/{KIT_SCRIPT}", script) if script else None
         for name, data in theme.static.items():
-            if name != "xpromo.css":
+            if name == KIT_SCRIPT and self.kit_script is not None:
+                self.files[self.kit_script] = data
+            elif name != "xpromo.css":
                 self.files[f"static/{name}"] = data
         self.partners = {p.id: self._partner(p) for p in site.partners}
         self.program = {
@@ -143,7 +197,7 @@ class _Renderer:
             "path": item.canonical.path,
             "partners": [self.partners[p.id] for p in item.partners],
             "channels": list(campaign.channels),
-            "event": _event(campaign),
+            "event": self.events[campaign.slug],
             "offer": campaign.offer,
             "referral": campaign.referral,
             "extra": campaign.extra,
@@ -166,6 +220,7 @@ class _Renderer:
             "nav_pages": self.nav_pages,
             "stylesheet": self.stylesheet,
             "today": self.site.today,
+            "share_image": None,
         }
 
     def page(self, path: str, template: str, context: dict[str, Any]) -> None:
@@ -187,7 +242,24 @@ class _Renderer:
             context = self._common(variant.path, variant.lead, item.partners)
             context["canonical_url"] = self.site.program.base_url + item.canonical.path
             context.update(self._variant_context(item, variant))
+            context["share_image"] = self._share_image_view(item, variant)
+            event = self.events[item.campaign.slug]
+            ics = calendar_file(self.site, item, variant, event) if event else None
+            context["calendar"] = None
+            if ics is not None:
+                context["calendar"] = variant.path + "event.ics"
+                self.files[context["calendar"]] = ics
             self.page(variant.path, "campaign.html", context)
+
+    def _share_image_view(self, item: Published, variant: Variant) -> dict[str, Any]:
+        image = self.share_images[variant.path]
+        return {
+            "path": image.path,
+            "url": self.site.program.base_url + image.path,
+            "width": WIDTH,
+            "height": HEIGHT,
+            "alt": image_alt(item, variant, image.kicker),
+        }
 
     def _variant_context(self, item: Published, variant: Variant) -> dict[str, Any]:
         lead = variant.lead
@@ -217,10 +289,16 @@ class _Renderer:
 
     def hub(self, partner: Partner) -> None:
         entries = []
+        kits: list[CampaignKit] = []
         for item in self.site.published:
             if partner not in item.partners:
                 continue
             variant = next(v for v in item.variants if v.lead.id == partner.id)
+            kit = self._kit(item, variant) if item.share_links[partner.id] else None
+            if kit is not None:
+                kits.append(kit)
+                for name, data in kit.files().items():
+                    self.files[kit.folder + name] = data
             entries.append(
                 {
                     "campaign": self.campaigns[item.campaign.slug],
@@ -229,11 +307,40 @@ class _Renderer:
                         {"channel": link.channel, "url": link.url}
                         for link in item.share_links[partner.id]
                     ],
+                    "kit": kit_view(kit) if kit is not None else None,
                 }
             )
+        download = None
+        if kits:
+            data = kit_zip(self.site, partner, kits)
+            path = kit_zip_path(partner)
+            self.files[path] = data
+            download = {"path": path, "size": size_label(len(data))}
         context = self._common(f"partners/{partner.id}/", partner, [partner])
-        context.update({"partner": self.partners[partner.id], "entries": entries})
+        context.update(
+            {
+                "partner": self.partners[partner.id],
+                "entries": entries,
+                "kit_zip": download,
+                "kit_script": self.kit_script,
+            }
+        )
         self.page(f"partners/{partner.id}/", "hub.html", context)
+
+    def _kit(self, item: Published, variant: Variant) -> CampaignKit:
+        event = self.events[item.campaign.slug]
+        line = kicker(item, event)
+        facts = details(item, event, _referral_code(item, variant, self.site))
+        image = self.share_images[variant.path]
+        return campaign_kit(
+            self.site,
+            item,
+            variant.lead,
+            image,
+            self.images[image.path],
+            kit_copy(item, variant.lead, line, facts),
+            calendar_file(self.site, item, variant, event) if event else None,
+        )
 
     def plain_pages(self) -> None:
         for page in self.site.pages:
@@ -273,10 +380,11 @@ class _Renderer:
         self.files["_headers"] = HEADERS.encode()
 
 
+KIT_SCRIPT = "kit.js"  # the hub's copy buttons; hashed like the stylesheet
 HEADERS = """\
 /*
   Content-Security-Policy: default-src 'none'; img-src 'self'; style-src 'self'; \
-base-uri 'none'; form-action 'none'; frame-ancestors 'none'
+script-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'
   Referrer-Policy: strict-origin-when-cross-origin
   X-Content-Type-Options: nosniff
   Permissions-Policy: camera=(), microphone=(), geolocation=(), interest-cohort=()
@@ -294,7 +402,8 @@ def _event(campaign: Campaign) -> dict[str, Any] | None:
     zone = ZoneInfo(event.timezone)
     start = event.start.replace(tzinfo=zone)
     end = event.end.replace(tzinfo=zone) if event.end else None
-    start_label = f"{WEEKDAYS[start.weekday()]} {format_date(start.date())}, {_format_time(start)}"
+    date_label = f"{WEEKDAYS[start.weekday()]} {format_date(start.date())}"
+    start_label = f"{date_label}, {_format_time(start)}"
     end_label = None
     if end is not None:
         end_label = (
@@ -308,6 +417,7 @@ def _event(campaign: Campaign) -> dict[str, Any] | None:
         "end": end,
         "timezone": event.timezone,
         "venue": event.venue,
+        "date_label": date_label,
         "start_label": start_label,
         "end_label": end_label,
         "timezone_label": f"{event.timezone.replace('_', ' ')} (UTC{offset[:3]}:{offset[3:]})",
@@ -359,13 +469,21 @@ def sitemap_xml(urls: Iterable[str]) -> str:
     )
 
 
-def render_site(site: Site, theme: Theme, assets: Mapping[str, bytes]) -> list[OutputFile]:
+def render_site(
+    site: Site,
+    theme: Theme,
+    assets: Mapping[str, bytes],
+    images: Mapping[str, bytes] | None = None,
+) -> list[OutputFile]:
     """Return every output file of the site, sorted by path.
 
-    assets maps each referenced source asset path to its bytes. Raises XpromoError
-    for template errors.
+    assets maps each referenced source asset path to its bytes; images maps each
+    share image's path (see plan_share_images) to its PNG bytes, and is drawn here
+    when not given. Raises XpromoError for template errors and undrawable logos.
     """
-    renderer = _Renderer(site, theme, assets)
+    if images is None:
+        images = draw_share_images(plan_share_images(site, assets))
+    renderer = _Renderer(site, theme, assets, images)
     renderer.home()
     for item in site.published:
         renderer.campaign_pages(item)
