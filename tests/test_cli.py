@@ -44,13 +44,16 @@ def test_build_writes_the_site_and_reports_counts(
     assert out.startswith("Built 21 pages (84 files) for 4 partners and 6 campaigns ")
     assert "(3 live, 1 ended, 1 scheduled, 1 draft)" in out
     assert re.search(
-        r"^Share images: 10 drawn \([\d.]+ images/s\), 0 reused from the cache$", out, re.M
+        r"^Share images: 10 drawn \([\d.]+ images/s\), 0 reused from the cache; "
+        r"QR codes: 7 made, 0 reused$",
+        out,
+        re.M,
     )
     assert (demo_copy / "public" / "index.html").is_file()
 
     code, out, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 0, err
-    assert "Share images: 0 drawn, 10 reused from the cache\n" in out
+    assert "Share images: 0 drawn, 10 reused from the cache; QR codes: 0 made, 7 reused\n" in out
 
 
 def test_check_writes_nothing(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:

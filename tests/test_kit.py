@@ -132,9 +132,12 @@ def test_a_no_change_rebuild_draws_nothing_and_writes_the_same_bytes(
 ) -> None:
     first = build(demo_copy, tmp_path / "one", TODAY)
     assert (first.images.drawn, first.images.reused) == (10, 0)
+    assert (first.images.qr_made, first.images.qr_reused) == (7, 0)
     assert len(list((demo_copy / CACHE_DIR / "share").glob("*.png"))) == 10
+    assert len(list((demo_copy / CACHE_DIR / "qr").iterdir())) == 14
     again = build(demo_copy, tmp_path / "two", TODAY)
     assert (again.images.drawn, again.images.reused) == (0, 10)
+    assert (again.images.qr_made, again.images.qr_reused) == (0, 7)
     assert {f.path: f.data for f in first.files} == {f.path: f.data for f in again.files}
 
 

@@ -28,7 +28,7 @@ from xpromo_site.kit import (
     social_post,
     stable_zip,
 )
-from xpromo_site.qrcodes import dark_color, make_qr
+from xpromo_site.qrcodes import dark_color, make_qr, qr_request
 from xpromo_site.shareimages import Logo, ShareImage, draw_share_image, draw_share_images
 
 LINK = (
@@ -163,11 +163,14 @@ def test_calendar_time_zone_covers_a_daylight_saving_change() -> None:
 def test_qr_modules_use_the_brand_text_colour_only_when_dark_enough() -> None:
     assert dark_color("#1A1A1A") == "#1A1A1A"
     assert dark_color("#0B5FFF") == "#000000"  # 5.1:1 against white: scans worse than black
-    code = make_qr(LINK, "#1A1A1A")
+    request = qr_request(LINK, "#1A1A1A")
+    code = make_qr(request)
     assert b'stroke="#1a1a1a"' in code.svg.lower()
-    assert make_qr(LINK, "#1A1A1A") == code
+    assert make_qr(qr_request(LINK, "#1A1A1A")) == code
     with Image.open(io.BytesIO(code.png)) as image:
         assert image.size == (code.size, code.size)
+    assert qr_request(LINK, "#0B5FFF") == qr_request(LINK)  # both black
+    assert len({request.key, qr_request(LINK + "x").key, qr_request(LINK).key}) == 3
 
 
 # drawing -------------------------------------------------------------------------------

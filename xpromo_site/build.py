@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import load_campaigns, load_pages
+from .enablement import qr_requests
 from .errors import Collector, Diagnostic, Location, XpromoError
 from .imagecache import CACHE_DIR, ImageCache, ImageStats
 from .links import PartnerHosts
@@ -127,10 +128,10 @@ def _render(
         for path in used:
             if path and path not in assets:
                 assets[path] = (root / path).read_bytes()
-        images, stats = cache.process(plan_share_images(site, assets))
+        images, qr_codes, stats = cache.process(plan_share_images(site, assets), qr_requests(site))
     with _timed(timings, "render"):
         theme = load_theme(root, inputs.program.theme)
-        files = render_site(site, theme, assets, images)
+        files = render_site(site, theme, assets, images, qr_codes)
     return site, files, inputs, stats
 
 

@@ -146,11 +146,13 @@ def _summary(report: BuildReport, verb: str, where: str) -> str:
 
 def _images_line(report: BuildReport) -> str | None:
     stats = report.images
-    total = stats.drawn + stats.reused
-    if not total:
+    if not (stats.drawn + stats.reused + stats.qr_made + stats.qr_reused):
         return None
     rate = f" ({stats.per_second:.1f} images/s)" if stats.per_second else ""
-    return f"Share images: {stats.drawn} drawn{rate}, {stats.reused} reused from the cache"
+    return (
+        f"Share images: {stats.drawn} drawn{rate}, {stats.reused} reused from the cache; "
+        f"QR codes: {stats.qr_made} made, {stats.qr_reused} reused"
+    )
 
 
 @cli.command("build")

@@ -27,7 +27,7 @@ from .kit import (
 )
 from .links import TrackedLink
 from .models import Partner
-from .qrcodes import QrCode, make_qr
+from .qrcodes import QrCode, QrRequest, qr_request
 from .shareimages import HEIGHT, WIDTH, Logo, ShareImage
 from .site import Published, Site, Variant
 
@@ -228,6 +228,18 @@ def _link(links: tuple[TrackedLink, ...], channel: str) -> TrackedLink | None:
     return next((link for link in links if link.channel == channel), None)
 
 
+def print_qr(item: Published, partner: Partner) -> QrRequest | None:
+    """Return the QR code partner's kit for item needs: of its print link, if it has one."""
+    printed = _link(tuple(item.share_links[partner.id]), PRINT_CHANNEL)
+    return qr_request(printed.url, partner.colors.text) if printed else None
+
+
+def qr_requests(site: Site) -> list[QrRequest]:
+    """Return every QR code the site's kits need, once each."""
+    requests = (print_qr(item, partner) for item in site.live for partner in item.partners)
+    return sorted({r for r in requests if r is not None}, key=lambda r: (r.url, r.dark))
+
+
 def campaign_kit(
     site: Site,
     item: Published,
@@ -236,15 +248,15 @@ def campaign_kit(
     image_png: bytes,
     copy: KitCopy,
     calendar: bytes | None,
+    qr: QrCode | None,
 ) -> CampaignKit:
-    """Return partner's kit for the live campaign item."""
+    """Return partner's kit for the live campaign item (qr: the code of its print link)."""
     variant = next(v for v in item.variants if v.lead.id == partner.id)
     links = tuple(item.share_links[partner.id])
     base = site.program.base_url
     alt = image_alt(item, variant, copy.kicker)
     email = _link(links, EMAIL_CHANNEL)
     social = _link(links, SOCIAL_CHANNEL)
-    printed = _link(links, PRINT_CHANNEL)
     return CampaignKit(
         slug=item.campaign.slug,
         title=item.campaign.title,
@@ -254,9 +266,7 @@ def campaign_kit(
         image=image,
         image_png=image_png,
         image_alt=alt,
-        qr=make_qr(printed.url, partner.colors.text, f"QR code: {printed.url}")
-        if printed
-        else None,
+        qr=qr,
         email=(
             email_html(copy, email.url, base + image.path, alt, HEIGHT * 600 // WIDTH),
             email_text(copy, email.url),

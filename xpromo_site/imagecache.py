@@ -1,9 +1,10 @@
-"""The share-image cache: PNGs kept between builds, found by the hash of their inputs.
+"""The image cache: share images and QR codes kept between builds, found by their inputs.
 
-An entry is `<folder>/share/<key>.png`, where key hashes everything drawn into the
-image (see shareimages.ShareImage.key), so an entry is either exactly right or
-never looked at: there is nothing to invalidate. Entries no build has used for
-`KEEP_UNUSED` are removed, so the folder does not grow without end.
+A share image is `<folder>/share/<key>.png`, a QR code `<folder>/qr/<key>.svg` and
+`.png`, where key hashes everything drawn into them (shareimages.ShareImage.key,
+qrcodes.QrRequest.key), so an entry is either exactly right or never looked at:
+there is nothing to invalidate. Entries no build has used for `KEEP_UNUSED` are
+removed, so the folder does not grow without end.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import ShareImage, draw_share_images, unique
 
 CACHE_DIR = ".xpromo-cache"  # in the program's folder, beside public/
@@ -29,6 +31,8 @@ class ImageStats:
     drawn: int = 0
     reused: int = 0
     seconds: float = 0.0  # spent drawing
+    qr_made: int = 0
+    qr_reused: int = 0
 
     @property
     def per_second(self) -> float | None:
@@ -37,19 +41,16 @@ class ImageStats:
 
 
 class ImageCache:
-    """Share images from the cache folder, drawing (and, if writable, storing) the rest."""
+    """Images from the cache folder, making (and, if writable, storing) the rest."""
 
     def __init__(self, folder: Path | None, writable: bool = True) -> None:
-        self.folder = folder / "share" if folder is not None else None
+        self.folder = folder
         self.writable = writable and folder is not None
 
-    def _entry(self, image: ShareImage) -> Path | None:
-        return self.folder / f"{image.key}.png" if self.folder is not None else None
-
-    def _read(self, image: ShareImage) -> bytes | None:
-        entry = self._entry(image)
-        if entry is None:
+    def _read(self, name: str) -> bytes | None:
+        if self.folder is None:
             return None
+        entry = self.folder / name
         try:
             data = entry.read_bytes()
         except OSError:
@@ -58,8 +59,10 @@ class ImageCache:
             _touch(entry)
         return data
 
-    def process(self, images: Sequence[ShareImage]) -> tuple[dict[str, bytes], ImageStats]:
-        """Return path → PNG bytes for every image, and how many were drawn or reused.
+    def process(
+        self, images: Sequence[ShareImage], qr_codes: Sequence[QrRequest] = ()
+    ) -> tuple[dict[str, bytes], dict[QrRequest, QrCode], ImageStats]:
+        """Return path → PNG bytes of every share image, every QR code, and what was made.
 
         Raises XpromoError when a logo cannot be drawn.
         """
@@ -67,7 +70,7 @@ class ImageCache:
         missing = []
         todo = unique(images)
         for image in todo:
-            data = self._read(image)
+            data = self._read(f"share/{image.key}.png")
             if data is None:
                 missing.append(image)
             else:
@@ -75,19 +78,37 @@ class ImageCache:
         start = time.perf_counter()
         drawn = draw_share_images(missing)
         seconds = time.perf_counter() - start
-        if self.writable:
-            for image in missing:
-                self._store(image, drawn[image.path])
-            self._prune()
+        for image in missing:
+            self._store(f"share/{image.key}.png", drawn[image.path])
         found.update(drawn)
-        return found, ImageStats(len(missing), len(todo) - len(missing), seconds)
+        codes, made = self._qr_codes(qr_codes)
+        if self.writable:
+            self._prune()
+        stats = ImageStats(len(missing), len(todo) - len(missing), seconds, made, len(codes) - made)
+        return found, codes, stats
 
-    def _store(self, image: ShareImage, data: bytes) -> None:
-        entry = self._entry(image)
-        assert entry is not None and self.folder is not None
+    def _qr_codes(self, requests: Sequence[QrRequest]) -> tuple[dict[QrRequest, QrCode], int]:
+        codes: dict[QrRequest, QrCode] = {}
+        made = 0
+        for request in dict.fromkeys(requests):
+            svg = self._read(f"qr/{request.key}.svg")
+            png = self._read(f"qr/{request.key}.png")
+            if svg is not None and png is not None:
+                codes[request] = QrCode(request.url, svg, png)
+                continue
+            code = codes[request] = make_qr(request)
+            made += 1
+            self._store(f"qr/{request.key}.svg", code.svg)
+            self._store(f"qr/{request.key}.png", code.png)
+        return codes, made
+
+    def _store(self, name: str, data: bytes) -> None:
+        if not self.writable or self.folder is None:
+            return
+        entry = self.folder / name
         try:  # a cache that cannot be written only costs time
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
         except OSError:
             return
         try:
@@ -101,16 +122,17 @@ class ImageCache:
     def _prune(self) -> None:
         assert self.folder is not None
         limit = time.time() - KEEP_UNUSED
-        try:
-            entries = list(self.folder.iterdir())
-        except OSError:
-            return
-        for entry in entries:
+        for kind in ("share", "qr"):
             try:
-                if entry.stat().st_mtime < limit:
-                    entry.unlink()
+                entries = list((self.folder / kind).iterdir())
             except OSError:
                 continue
+            for entry in entries:
+                try:
+                    if entry.stat().st_mtime < limit:
+                        entry.unlink()
+                except OSError:
+                    continue
 
 
 def _touch(entry: Path) -> None:

@@ -1,8 +1,16 @@
-"""QR codes of tracked links, as SVG (for print) and PNG (for slides and documents), with segno."""
+"""QR codes of tracked links, as SVG (for print) and PNG (for slides and documents), with segno.
+
+A `QrRequest` (the link and the colour) has a `key` hashing every input, so made
+codes can be kept between builds like share images: choosing the best mask
+pattern takes segno tens of milliseconds per code.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
+import struct
 from dataclasses import dataclass
 
 import segno
@@ -14,6 +22,7 @@ SVG_SCALE = 8
 BORDER = 4  # the quiet zone the QR standard asks for, in modules
 ERROR_LEVEL = "m"  # at least: survives about 15% damage (segno raises it when free)
 MIN_DARK_CONTRAST = 7.0  # a brand's text colour is used only when it scans like black
+QR_VERSION = "1"  # raise it whenever the drawing changes: every cached code is made again
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +32,26 @@ class QrCode:
     url: str
     svg: bytes
     png: bytes
-    size: int  # width and height of the PNG in pixels
+
+    @property
+    def size(self) -> int:
+        """Return the width (and height) of the PNG in pixels, from its header."""
+        return int(struct.unpack(">I", self.png[16:20])[0])
+
+
+@dataclass(frozen=True, slots=True)
+class QrRequest:
+    """A QR code to make: the link and the colour of its dark modules."""
+
+    url: str
+    dark: str
+
+    @property
+    def key(self) -> str:
+        """Return the hex digest of every input of the code's two files."""
+        inputs = [QR_VERSION, segno.__version__, self.url, self.dark]
+        inputs += [ERROR_LEVEL, SVG_SCALE, PNG_SCALE, BORDER]
+        return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
 
 def dark_color(text_color: str) -> str:
@@ -31,27 +59,30 @@ def dark_color(text_color: str) -> str:
     return text_color if contrast_ratio(text_color, "#FFFFFF") >= MIN_DARK_CONTRAST else "#000000"
 
 
-def make_qr(url: str, text_color: str = "#000000", title: str | None = None) -> QrCode:
-    """Return the QR code of url, dark modules in text_color (or black) on white.
+def qr_request(url: str, text_color: str = "#000000") -> QrRequest:
+    """Return the request for url's code, dark modules in text_color (or black) on white."""
+    return QrRequest(url, dark_color(text_color))
+
+
+def make_qr(request: QrRequest) -> QrCode:
+    """Return the QR code the request asks for.
 
     The output is deterministic: the same url and colour give the same bytes.
     """
-    code = segno.make(url, error=ERROR_LEVEL, micro=False)
-    dark = dark_color(text_color)
+    code = segno.make(request.url, error=ERROR_LEVEL, micro=False)
     svg = io.BytesIO()
     code.save(
         svg,
         kind="svg",
         scale=SVG_SCALE,
         border=BORDER,
-        dark=dark,
+        dark=request.dark,
         light="#FFFFFF",
         xmldecl=False,
         svgclass=None,
         lineclass=None,
-        title=title,
+        title=f"QR code: {request.url}",
     )
     png = io.BytesIO()
-    code.save(png, kind="png", scale=PNG_SCALE, border=BORDER, dark=dark, light="#FFFFFF")
-    size = code.symbol_size(scale=PNG_SCALE, border=BORDER)[0]
-    return QrCode(url, svg.getvalue() + b"\n", png.getvalue(), size)
+    code.save(png, kind="png", scale=PNG_SCALE, border=BORDER, dark=request.dark, light="#FFFFFF")
+    return QrCode(request.url, svg.getvalue() + b"\n", png.getvalue())

@@ -29,11 +29,14 @@ from .enablement import (
     kit_view,
     kit_zip,
     kit_zip_path,
+    print_qr,
+    qr_requests,
     share_image,
     size_label,
 )
 from .links import TrackedLink
 from .models import LINK_MARK, Body, Campaign, Partner
+from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
 from .site import Published, Site, Variant
 from .themes import Theme, render_template
@@ -123,6 +126,7 @@ class _Renderer:
         theme: Theme,
         assets: Mapping[str, bytes],
         images: Mapping[str, bytes],
+        qr_codes: Mapping[QrRequest, QrCode],
     ) -> None:
         self.site = site
         self.theme = theme
@@ -130,6 +134,7 @@ class _Renderer:
         self.events = _event_views(site)
         self.share_images = _share_images(site, assets, self.events)
         self.images = images
+        self.qr_codes = qr_codes
         for image in self.share_images.values():
             self.files[image.path] = images[image.path]
         self.asset_paths = {src: hashed_name(src, data) for src, data in assets.items()}
@@ -332,6 +337,7 @@ class _Renderer:
         line = kicker(item, event)
         facts = details(item, event, _referral_code(item, variant, self.site))
         image = self.share_images[variant.path]
+        qr = print_qr(item, variant.lead)
         return campaign_kit(
             self.site,
             item,
@@ -340,6 +346,7 @@ class _Renderer:
             self.images[image.path],
             kit_copy(item, variant.lead, line, facts),
             calendar_file(self.site, item, variant, event) if event else None,
+            self.qr_codes[qr] if qr is not None else None,
         )
 
     def plain_pages(self) -> None:
@@ -474,16 +481,20 @@ def render_site(
     theme: Theme,
     assets: Mapping[str, bytes],
     images: Mapping[str, bytes] | None = None,
+    qr_codes: Mapping[QrRequest, QrCode] | None = None,
 ) -> list[OutputFile]:
     """Return every output file of the site, sorted by path.
 
     assets maps each referenced source asset path to its bytes; images maps each
-    share image's path (see plan_share_images) to its PNG bytes, and is drawn here
-    when not given. Raises XpromoError for template errors and undrawable logos.
+    share image's path (see plan_share_images) to its PNG bytes, and qr_codes each
+    QR code the kits need (see enablement.qr_requests) to its files; both are made
+    here when not given. Raises XpromoError for template errors and undrawable logos.
     """
     if images is None:
         images = draw_share_images(plan_share_images(site, assets))
-    renderer = _Renderer(site, theme, assets, images)
+    if qr_codes is None:
+        qr_codes = {request: make_qr(request) for request in qr_requests(site)}
+    renderer = _Renderer(site, theme, assets, images, qr_codes)
     renderer.home()
     for item in site.published:
         renderer.campaign_pages(item)
