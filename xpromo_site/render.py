@@ -135,6 +135,7 @@ class _Renderer:
         self.share_images = _share_images(site, assets, self.events)
         self.images = images
         self.qr_codes = qr_codes
+        self.calendars: dict[str, bytes | None] = {}
         for image in self.share_images.values():
             self.files[image.path] = images[image.path]
         self.asset_paths = {src: hashed_name(src, data) for src, data in assets.items()}
@@ -248,13 +249,20 @@ class _Renderer:
             context["canonical_url"] = self.site.program.base_url + item.canonical.path
             context.update(self._variant_context(item, variant))
             context["share_image"] = self._share_image_view(item, variant)
-            event = self.events[item.campaign.slug]
-            ics = calendar_file(self.site, item, variant, event) if event else None
+            ics = self._calendar(item, variant)
             context["calendar"] = None
             if ics is not None:
                 context["calendar"] = variant.path + "event.ics"
                 self.files[context["calendar"]] = ics
             self.page(variant.path, "campaign.html", context)
+
+    def _calendar(self, item: Published, variant: Variant) -> bytes | None:
+        """Return the page's event.ics (made once: campaign page and hub share it)."""
+        if variant.path not in self.calendars:
+            event = self.events[item.campaign.slug]
+            ics = calendar_file(self.site, item, variant, event) if event else None
+            self.calendars[variant.path] = ics
+        return self.calendars[variant.path]
 
     def _share_image_view(self, item: Published, variant: Variant) -> dict[str, Any]:
         image = self.share_images[variant.path]
@@ -345,7 +353,7 @@ class _Renderer:
             image,
             self.images[image.path],
             kit_copy(item, variant.lead, line, facts),
-            calendar_file(self.site, item, variant, event) if event else None,
+            self._calendar(item, variant),
             self.qr_codes[qr] if qr is not None else None,
         )
 
