@@ -261,6 +261,5 @@ def test_zip_bytes_depend_only_on_the_files() -> None:
     assert stable_zip(dict(reversed(files.items()))) == data
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.namelist() == ["a/three.txt", "a/two.png", "b/one.txt"]
-        assert archive.getinfo("a/two.png").compress_type == zipfile.ZIP_STORED
-        assert archive.getinfo("a/three.txt").compress_type == zipfile.ZIP_DEFLATED
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}
         assert archive.read("a/three.txt") == b"three" * 100

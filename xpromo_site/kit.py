@@ -16,7 +16,6 @@ from html import escape
 EMAIL_WIDTH = 600
 FONT_STACK = "Helvetica,Arial,sans-serif"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: no build time in the bytes
-STORED_SUFFIXES = (".png", ".zip")  # compressed already
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,18 +286,15 @@ def stable_zip(files: Mapping[str, bytes]) -> bytes:
     """Return a zip of files whose bytes depend on nothing else.
 
     Entries are sorted by name, dated 1980-01-01, marked as ordinary files (0644) made
-    on Unix; images are stored, everything else deflated at level 9.
+    on Unix, and stored without compression: the images in a kit are compressed
+    already, and a deflater's output depends on the zlib the machine has.
     """
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            if name.endswith(STORED_SUFFIXES):
-                info.compress_type = zipfile.ZIP_STORED
-                archive.writestr(info, files[name])
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, files[name], compresslevel=9)
+            info.compress_type = zipfile.ZIP_STORED
+            archive.writestr(info, files[name])
     return buffer.getvalue()

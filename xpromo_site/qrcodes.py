@@ -13,16 +13,18 @@ import json
 import struct
 from dataclasses import dataclass
 
+import PIL
 import segno
+from PIL import Image
 
-from .colors import contrast_ratio
+from .colors import contrast_ratio, hex_to_rgb
 
 PNG_SCALE = 10  # pixels per module: about 4 cm wide at 300 dpi for a typical link
 SVG_SCALE = 8
 BORDER = 4  # the quiet zone the QR standard asks for, in modules
 ERROR_LEVEL = "m"  # at least: survives about 15% damage (segno raises it when free)
 MIN_DARK_CONTRAST = 7.0  # a brand's text colour is used only when it scans like black
-QR_VERSION = "1"  # raise it whenever the drawing changes: every cached code is made again
+QR_VERSION = "2"  # raise it whenever the drawing changes: every cached code is made again
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ class QrRequest:
     @property
     def key(self) -> str:
         """Return the hex digest of every input of the code's two files."""
-        inputs = [QR_VERSION, segno.__version__, self.url, self.dark]
+        inputs = [QR_VERSION, segno.__version__, PIL.__version__, self.url, self.dark]
         inputs += [ERROR_LEVEL, SVG_SCALE, PNG_SCALE, BORDER]
         return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 
@@ -83,6 +85,19 @@ def make_qr(request: QrRequest) -> QrCode:
         lineclass=None,
         title=f"QR code: {request.url}",
     )
-    png = io.BytesIO()
-    code.save(png, kind="png", scale=PNG_SCALE, border=BORDER, dark=request.dark, light="#FFFFFF")
-    return QrCode(request.url, svg.getvalue() + b"\n", png.getvalue())
+    return QrCode(request.url, svg.getvalue() + b"\n", _png(code, request.dark))
+
+
+def _png(code: segno.QRCode, dark: str) -> bytes:
+    """Return the code as a two-colour PNG, encoded by Pillow like the share images.
+
+    Pillow brings its own zlib, so the bytes do not depend on the machine's.
+    """
+    rows = [bytes(1 if module else 0 for module in row) for row in code.matrix_iter(border=BORDER)]
+    width = len(rows[0])
+    image = Image.frombytes("P", (width, len(rows)), b"".join(rows))
+    image.putpalette([255, 255, 255, *hex_to_rgb(dark)])
+    image = image.resize((width * PNG_SCALE, width * PNG_SCALE), Image.Resampling.NEAREST)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", bits=1, compress_level=9)
+    return buffer.getvalue()
