@@ -1,7 +1,7 @@
 """Orchestration: load → validate → assemble → images → render → publish, each phase timed.
 
 `check` runs the same pipeline, rendering included, and writes nothing (it reads
-the share-image cache but never adds to it).
+the image cache but never adds to it).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from .colors import is_dark
 from .enablement import (
+    CALENDAR_FILE,
     CampaignKit,
     calendar_file,
     campaign_kit,
@@ -252,7 +253,7 @@ class _Renderer:
             ics = self._calendar(item, variant)
             context["calendar"] = None
             if ics is not None:
-                context["calendar"] = variant.path + "event.ics"
+                context["calendar"] = variant.path + CALENDAR_FILE
                 self.files[context["calendar"]] = ics
             self.page(variant.path, "campaign.html", context)
 
