@@ -146,7 +146,7 @@ def generate(
             "cta:",
             "  label: Get started",
             f"  url: https://{members[-1]}.example/signup?plan=team",
-            "channels: [email, social, web]",
+            "channels: [email, social, web, print]",
         ]
         if kind in ("webinar", "event"):
             front += ["event:", '  start: "2027-03-04 17:00"', "  timezone: Europe/Berlin"]

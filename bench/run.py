@@ -6,8 +6,8 @@ Usage:
     python bench/run.py --sizes 10000 --vs "hugo --quiet -s /path/to/hugo-site"
 
 For each size it generates a program (bench/generate.py, seeded) under --work, then
-times a clean build (the previous output is renamed away inside the timed command,
-as the peer benchmark does) and a no-change rebuild (output left in place), each as a
+times a clean build (the previous output and the share-image cache are renamed
+away before the timed command) and a no-change rebuild (output left in place), each as a
 separate process: wall time, CPU time and peak RSS from wait4(). It also reports
 pages per second and the build's own phase times (`xpromo build --verbose`), and how
 many page files the no-change rebuild rewrote. --vs runs another command in turn
@@ -51,6 +51,11 @@ def _mtimes(folder: Path) -> dict[str, int]:
     return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*.html")}
 
 
+def _images(output: str) -> str:
+    found = re.search(r"Share images: (\d+) drawn \(([\d.]+) images/s\)", output)
+    return f"; {found[1]} share images at {found[2]}/s" if found else ""
+
+
 def _phases(output: str) -> str:
     found = re.findall(r"(\w+) (\d+\.\d+)s", output.split("phases:", 1)[-1])
     return ", ".join(f"{name} {float(seconds):.2f}" for name, seconds in found)
@@ -75,9 +80,12 @@ def bench(size: int, work: Path, runs: int, vs: str | None) -> list[str]:
     ]
     walls, cpus, peaks, ratios = [], [], [], []
     output = ""
-    for index in range(runs + 1):  # the first run warms caches and is not counted
+    cache = site / ".xpromo-cache"  # share images: a clean build draws them all again
+    for index in range(runs + 1):  # the first run warms the OS caches and is not counted
         if out.exists():
             out.rename(work / f"old-{index}")
+        if cache.exists():
+            cache.rename(work / f"old-cache-{index}")
         wall, cpu, peak, output = _run(xpromo)
         if index:
             walls.append(wall)
@@ -88,7 +96,7 @@ def bench(size: int, work: Path, runs: int, vs: str | None) -> list[str]:
             ratios.append(wall / other)
         for old in work.glob("old-*"):
             shutil.rmtree(old)
-    pages = len(list(out.rglob("*.html")))
+    pages = len([p for p in out.rglob("*.html") if "kit" not in p.relative_to(out).parts])
     before = _mtimes(out)
     again = [_run(xpromo) for _ in range(runs)]
     rewritten = sum(1 for k, v in _mtimes(out).items() if before.get(k) != v)
@@ -96,7 +104,7 @@ def bench(size: int, work: Path, runs: int, vs: str | None) -> list[str]:
     rows = [
         f"| {size:,} | {pages:,} | clean | {median:.2f} | {min(walls):.2f}-{max(walls):.2f} | "
         f"{pages / median:,.0f} | {max(peaks):.0f} | {statistics.median(cpus):.2f} | "
-        f"{_phases(output)} |",
+        f"{_phases(output)}{_images(output)} |",
         f"| {size:,} | {pages:,} | no change | {statistics.median(a[0] for a in again):.2f} | "
         f"{min(a[0] for a in again):.2f}-{max(a[0] for a in again):.2f} | - | "
         f"{max(a[2] for a in again):.0f} | {statistics.median(a[1] for a in again):.2f} | "

@@ -58,3 +58,8 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} is not in {path.name} exactly once"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def site_pages(folder: Path) -> list[Path]:
+    """The HTML pages of a built site, sorted: not the email blocks inside partner kits."""
+    return sorted(p for p in folder.rglob("*.html") if "kit" not in p.relative_to(folder).parts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,6 +14,7 @@ import pytest
 from tests.conftest import subprocess_env
 from xpromo_site import build as build_module
 from xpromo_site.cli import main
+from xpromo_site.imagecache import CACHE_DIR
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -40,11 +42,20 @@ def test_build_writes_the_site_and_reports_counts(
     code, out, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 0, err
     assert err == ""
-    first, second = out.splitlines()
+    first, second, third = out.splitlines()
     assert first.startswith(f"Built 23 pages into {demo_copy}/public/ in ")
     assert first.endswith(": 6 campaigns (3 live, 1 ended, 1 scheduled, 1 draft) of 4 partners")
-    assert second == "  42 files, 7 images, 88 tracked links, no warnings"
+    assert second == "  94 files, 31 images, 97 tracked links, no warnings"
+    assert re.fullmatch(
+        r"  share images: 10 drawn \([\d.]+ images/s\), 0 reused from the cache; "
+        r"QR codes: 7 made, 0 reused",
+        third,
+    )
     assert (demo_copy / "public" / "index.html").is_file()
+
+    code, out, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
+    assert code == 0, err
+    assert "  share images: 0 drawn, 10 reused from the cache; QR codes: 0 made, 7 reused\n" in out
 
 
 def test_check_writes_nothing(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,7 +81,8 @@ def test_bad_input_exits_1_and_keeps_the_previous_output(
     assert "hint: the owner must be one of the partners; did you mean 'northwind'?" in err
     assert err.endswith(f"error: 1 problem found; {demo_copy}/public/ was left as it was\n")
     assert snapshot(demo_copy / "public") == before
-    assert sorted(p.name for p in demo_copy.iterdir() if p.name.startswith(".")) == []
+    # no staging folder is left beside public/; the share-image cache stays
+    assert sorted(p.name for p in demo_copy.iterdir() if p.name.startswith(".")) == [CACHE_DIR]
 
 
 def test_paths_are_relative_when_run_inside_the_site(
@@ -292,7 +304,7 @@ def test_links_prints_what_the_build_writes_and_writes_nothing(
     assert outputs["csv"] == (demo_copy / "public" / "links.csv").read_text(encoding="utf-8")
     assert outputs["json"] == (demo_copy / "public" / "links.json").read_text(encoding="utf-8")
     table = outputs["table"].splitlines()
-    assert len(table) == 91  # a header and the demo's 90 links
+    assert len(table) == 100  # a header and the demo's 99 links
     assert table[0].split() == [
         "campaign",
         "audience",
@@ -317,8 +329,8 @@ def test_links_default_format_is_the_table(
 @pytest.mark.parametrize(
     ("filters", "count", "check"),
     [
-        (["-c", "refer-a-team"], 18, lambda r: r["campaign"] == "refer-a-team"),
-        (["--partner", "northwind"], 36, lambda r: r["audience"] == "northwind"),
+        (["-c", "refer-a-team"], 20, lambda r: r["campaign"] == "refer-a-team"),
+        (["--partner", "northwind"], 40, lambda r: r["audience"] == "northwind"),
         (["-d", "tailspin"], 9, lambda r: r["destination"] == "tailspin"),
         (
             ["-c", "summit-2026", "-c", "refer-a-team", "-p", "northwind", "-d", "tailspin"],

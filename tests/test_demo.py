@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, site_pages
 from tests.htmltools import Element, parse_html
 from xpromo_site.build import build
 
@@ -31,7 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import datetime as dt
 
     out = tmp_path_factory.mktemp("demo") / "public"
-    build(REPO, out, dt.date.fromisoformat(TODAY))
+    build(REPO, out, dt.date.fromisoformat(TODAY), cache=out.parent / "cache")
     return out
 
 
@@ -49,7 +49,7 @@ def links(root: Element) -> list[str]:
 
 
 def test_layout_matches_the_contract(site: Path) -> None:
-    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    pages = [p.relative_to(site).as_posix() for p in site_pages(site)]
     assert pages == [
         "404.html",
         "about/index.html",
@@ -232,7 +232,7 @@ def test_referral_schemes_follow_each_destination(site: Path) -> None:
 
 def test_links_csv_lists_every_tracked_link(site: Path) -> None:
     rows = list(csv.DictReader(io.StringIO((site / "links.csv").read_text())))
-    assert len(rows) == 90
+    assert len(rows) == 99
     assert list(rows[0]) == ["campaign", "audience", "destination", "channel", "placement", "url"]
     for row in rows:
         if row["destination"] or row["placement"] == "share":
@@ -252,10 +252,12 @@ def test_links_csv_lists_every_tracked_link(site: Path) -> None:
         ("page", "cta"),
         ("page", "body"),
         ("page", "partners"),
+        ("page", "calendar"),
         ("email", "share"),
         ("social", "share"),
         ("portal", "share"),
         ("web", "share"),
+        ("print", "share"),
     }
 
 
@@ -276,12 +278,14 @@ def test_sitemap_and_robots(site: Path) -> None:
 
 
 def test_pages_make_no_third_party_requests(site: Path) -> None:
-    for path in site.rglob("*.html"):
+    for path in site_pages(site):
         root = parse_html(path.read_text())
-        executable = [
-            s for s in root.iter("script") if s.attrs.get("type") != "application/ld+json"
-        ]
-        assert not executable, path  # JSON-LD is a data block: browsers never run it
+        for script in root.iter("script"):
+            if script.attrs.get("type") == "application/ld+json":
+                continue  # JSON-LD is a data block: browsers never run it
+            # files of the site only: no inline script
+            assert script.attrs["src"].startswith("../../static/kit."), path
+            assert not script.text, path
         for element in root.iter():
             for attribute in ("src", "srcset"):
                 value = element.attrs.get(attribute, "")
@@ -295,7 +299,7 @@ def test_every_page_names_the_icon_the_build_wrote(site: Path) -> None:
     icons = sorted(p.relative_to(site).as_posix() for p in site.glob("static/favicon.*.svg"))
     assert len(icons) == 1
     assert (site / icons[0]).read_text().startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    for path in site.rglob("*.html"):
+    for path in site_pages(site):
         icon = parse_html(path.read_text()).find("link", rel="icon")
         assert icon is not None, path
         depth = "/" if path.name == "404.html" else "../" * (len(path.relative_to(site).parts) - 1)
@@ -303,7 +307,7 @@ def test_every_page_names_the_icon_the_build_wrote(site: Path) -> None:
 
 
 def test_every_page_has_landmarks_title_and_language(site: Path) -> None:
-    for path in site.rglob("*.html"):
+    for path in site_pages(site):
         root = parse_html(path.read_text())
         html_element = root.find("html")
         assert html_element is not None and html_element.attrs.get("lang") == "en"

@@ -28,7 +28,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 def test_demo_matches_golden_output(tmp_path: Path, update_golden: bool) -> None:
     out = tmp_path / "public"
-    build(REPO, out, TODAY)
+    build(REPO, out, TODAY, cache=tmp_path / "cache")  # every share image drawn afresh
     if update_golden:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(out, GOLDEN)

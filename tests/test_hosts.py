@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, edit
+from tests.conftest import REPO, edit, site_pages
 from tests.htmltools import parse_html
 from xpromo_site.build import build
 from xpromo_site.errors import Location, XpromoError
@@ -194,7 +194,7 @@ def test_dynamic_redirects_are_counted_apart() -> None:
 
 def test_github_pages_gets_the_policy_in_every_page(demo_builds: dict[str, Path]) -> None:
     site = demo_builds["github-pages"]
-    for path in site.rglob("*.html"):
+    for path in site_pages(site):
         root = parse_html(path.read_text())
         head = root.find("head")
         assert head is not None
@@ -276,7 +276,8 @@ def test_s3_warns_past_fifty_routing_rules() -> None:
 def test_the_policy_is_strict_by_default(demo_builds: dict[str, Path]) -> None:
     headers = dict(parse_headers((demo_builds["netlify"] / "_headers").read_text()))
     assert dict(headers["/*"])["Content-Security-Policy"] == (
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "base-uri 'none'; "
         "form-action https://forms.contoso.example; frame-ancestors 'none'"
     )
     policy = content_security_policy(scripts=("'sha256-abc='",)).header()

@@ -34,6 +34,7 @@ SEMANTIC = {
     "campaign-image-remote",
     "campaign-partner-unknown",
     "campaign-referral-block-on-content",
+    "campaign-social-without-channel",
     "campaign-starts-not-real-date",
     "campaign-webinar-without-event",
     "colors-unreadable-contrast",

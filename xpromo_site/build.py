@@ -1,6 +1,7 @@
-"""Orchestration: load → validate → assemble → render → publish, each phase timed.
+"""Orchestration: load → validate → assemble → images → render → publish, each phase timed.
 
-`check` runs the same pipeline, rendering included, and writes nothing.
+`check` runs the same pipeline, rendering included, and writes nothing (it reads
+the image cache but never adds to it).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from pathlib import Path
 from typing import Protocol
 
 from .content import load_campaigns, load_pages
+from .enablement import qr_requests
 from .errors import Collector, Diagnostic, Location, Severity, XpromoError
+from .imagecache import CACHE_DIR, ImageCache, ImageStats
 from .links import PartnerHosts, TrackedLink
 from .models import Campaign, Page, Partner, Program
 from .naming import lint_tracking
 from .output import publish
 from .partners import Roster, load_program
-from .render import OutputFile, render_output
+from .render import OutputFile, plan_share_images, render_output
 from .site import Site, Status, assemble
 from .themes import load_theme
 
@@ -43,13 +46,14 @@ class BuildReport:
     warnings: tuple[Diagnostic, ...]
     timings: dict[str, float] = field(default_factory=dict)
     written: int = 0
+    images: ImageStats = field(default_factory=ImageStats)
 
     @property
     def pages(self) -> int:
-        return sum(1 for f in self.files if f.path.endswith(".html"))
+        return sum(1 for f in self.files if f.path.rpartition("/")[2] in ("index.html", "404.html"))
 
     @property
-    def images(self) -> int:
+    def image_files(self) -> int:
         suffixes = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif")
         return sum(1 for f in self.files if f.path.endswith(suffixes))
 
@@ -198,31 +202,35 @@ def _render(
     strict: bool,
     timings: dict[str, float],
     reporter: Reporter,
+    cache: ImageCache,
     host: str | None = None,
-) -> tuple[Site, list[OutputFile], Inputs]:
+) -> tuple[Site, list[OutputFile], Inputs, ImageStats]:
     reporter.phase("load", 0)
     with _timed(timings, "load"):
         inputs = load_inputs(root, strict)
     with _timed(timings, "assemble"):
         site = assemble(inputs.program, inputs.partners, inputs.campaigns, inputs.pages, today)
+    assets = {}
+    used = [p for partner in inputs.partners for p in (partner.logo, partner.logo_on_dark)]
+    bodies = [item.campaign.body for item in site.published] + [p.body for p in site.pages]
+    for body in bodies:
+        used.extend(image.path for image in body.images)
+    for path in used:
+        if path and path not in assets:
+            assets[path] = (root / path).read_bytes()
+    reporter.phase("images", 0)
+    with _timed(timings, "images"):
+        images, qr_codes, stats = cache.process(plan_share_images(site, assets), qr_requests(site))
     pages = sum(1 + len(item.variants) for item in site.published)
     reporter.phase("render", pages)
     with _timed(timings, "render"):
         theme = load_theme(root, inputs.program.theme)
-        assets = {}
-        used = [p for partner in inputs.partners for p in (partner.logo, partner.logo_on_dark)]
-        bodies = [item.campaign.body for item in site.published] + [p.body for p in site.pages]
-        for body in bodies:
-            used.extend(image.path for image in body.images)
-        for path in used:
-            if path and path not in assets:
-                assets[path] = (root / path).read_bytes()
-        rendered = render_output(site, theme, assets, host, reporter.advance)
+        rendered = render_output(site, theme, assets, host, reporter.advance, images, qr_codes)
     warnings = [*_lifecycle_warnings(site), *rendered.warnings]
     if strict and warnings:
         raise XpromoError([Diagnostic(d.location, d.message, d.hint) for d in warnings])
     inputs = replace(inputs, warnings=(*inputs.warnings, *warnings))
-    return site, rendered.files, inputs
+    return site, rendered.files, inputs, stats
 
 
 @dataclass(frozen=True)
@@ -250,14 +258,20 @@ def check(
     strict: bool = False,
     host: str | None = None,
     reporter: Reporter | None = None,
+    cache: Path | None = None,
 ) -> BuildReport:
     """Validate and render the program under root without writing anything.
 
-    host overrides program.host. Raises XpromoError for bad input.
+    host overrides program.host. Share images come from the cache folder (default:
+    .xpromo-cache/ under root) when they are there and are drawn in memory otherwise.
+    Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
-    site, files, inputs = _render(root, today, strict, timings, reporter or NullReporter(), host)
-    return BuildReport(site, files, inputs.warnings, timings)
+    images = ImageCache(cache or root / CACHE_DIR, writable=False)
+    site, files, inputs, stats = _render(
+        root, today, strict, timings, reporter or NullReporter(), images, host
+    )
+    return BuildReport(site, files, inputs.warnings, timings, images=stats)
 
 
 def build(
@@ -267,15 +281,19 @@ def build(
     strict: bool = False,
     host: str | None = None,
     reporter: Reporter | None = None,
+    cache: Path | None = None,
 ) -> BuildReport:
     """Build the program under root into output; the old output stays if anything fails.
 
-    host overrides program.host. Raises XpromoError for bad input.
+    host overrides program.host. Share images drawn are kept in the cache folder
+    (default: .xpromo-cache/ under root), so the next build reuses every image whose
+    inputs did not change. Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
     reporter = reporter or NullReporter()
-    site, files, inputs = _render(root, today, strict, timings, reporter, host)
+    images = ImageCache(cache or root / CACHE_DIR)
+    site, files, inputs, stats = _render(root, today, strict, timings, reporter, images, host)
     reporter.phase("write", len(files))
     with _timed(timings, "write"):
         written = publish(files, output)
-    return BuildReport(site, files, inputs.warnings, timings, written)
+    return BuildReport(site, files, inputs.warnings, timings, written, stats)

@@ -149,9 +149,12 @@ def _summary(report: BuildReport, verb: str, where: str, verbose: bool) -> str:
         f"campaign{'s' * (campaigns != 1)} ({len(site.live)} live, {len(site.ended)} ended, "
         f"{len(site.scheduled)} scheduled, {len(site.drafts)} draft) of "
         f"{len(site.partners)} partners",
-        f"  {len(report.files)} files, {report.images} images, {links} tracked links, "
+        f"  {len(report.files)} files, {report.image_files} images, {links} tracked links, "
         + (f"{warnings} warning{'s' * (warnings != 1)}" if warnings else "no warnings"),
     ]
+    images = _images_line(report)
+    if images:
+        lines.append(f"  {images}")
     if verbose:
         phases = ", ".join(f"{name} {seconds:.3f}s" for name, seconds in report.timings.items())
         lines.append(f"  phases: {phases}")
@@ -190,6 +193,17 @@ class _TerminalProgress:
     def close(self) -> None:
         if self.drawn:
             click.echo("\r\x1b[2K", err=True, nl=False, color=True)
+
+
+def _images_line(report: BuildReport) -> str | None:
+    stats = report.images
+    if not (stats.drawn + stats.reused + stats.qr_made + stats.qr_reused):
+        return None
+    rate = f" ({stats.per_second:.1f} images/s)" if stats.per_second else ""
+    return (
+        f"share images: {stats.drawn} drawn{rate}, {stats.reused} reused from the cache; "
+        f"QR codes: {stats.qr_made} made, {stats.qr_reused} reused"
+    )
 
 
 @cli.command("build")

@@ -7,11 +7,12 @@ import re
 from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from .errors import Collector, Location, XpromoError
 from .images import image_problem
+from .kit import DEFAULT_NETWORKS, NETWORKS
 from .markdown import render_markdown
 from .models import (
     CAMPAIGN_TYPES,
@@ -106,6 +107,35 @@ REFERRAL = Struct(
     "referral",
 )
 
+
+class SocialNetwork(OneOf):
+    """A social network xpromo writes posts for; old or short names get the current one."""
+
+    HINTS: ClassVar[dict[str, str]] = {
+        "twitter": "Twitter is now X: write x",
+        "linked-in": "write linkedin",
+        "fb": "write facebook",
+        "bsky": "write bluesky",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(tuple(NETWORKS))
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        given = str(node.value).strip() if node.kind == "text" else ""
+        if given in self.values:
+            return given
+        hint = self.HINTS.get(given.lower())
+        if hint is None:
+            close = difflib.get_close_matches(given.lower(), self.values, 1, 0.6)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else "for any other network, post the social link from your hub by hand"
+            )
+        return self.wrong(node, name, checker, hint)
+
+
 CTA = Struct(
     {
         "label": Field(Text(max_length=60), required=True, doc="the button text"),
@@ -184,6 +214,10 @@ CAMPAIGN = Struct(
             ListOf(Text(max_length=64), min_items=1, unique=True),
             default=["web"],
             doc="names from program.tracking.channels (or the built-in ones)",
+        ),
+        "social": Field(
+            ListOf(SocialNetwork(), min_items=1, unique=True),
+            doc="networks to write posts for; default linkedin, x, facebook",
         ),
         "draft": Field(Boolean(), default=False),
         "event": Field(EVENT),
@@ -465,6 +499,7 @@ def _cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: C
             "a campaign ends on or after the day it starts",
         )
         values["ends"] = INVALID
+    _check_social(values, tree, checker)
     kind = values["type"]
     type_node = tree.get("type")
     for block, types in TYPE_BLOCKS.items():
@@ -511,6 +546,18 @@ def _check_channels(
         listed[index] = INVALID
 
 
+def _check_social(values: dict[str, Any], tree: Node, checker: Checker) -> None:
+    channels = values["channels"]
+    if values["social"] is None or not isinstance(channels, list) or "social" in channels:
+        return
+    checker.error(
+        tree.key_locations["social"],
+        "'social' lists networks to post on, but 'channels' has no social channel",
+        f"add social to channels: [{', '.join([*map(str, channels), 'social'])}]",
+    )
+    values["social"] = INVALID
+
+
 _BLOCK_HINTS = {
     "event": 'add event: {start: "2026-12-10 17:00", timezone: Europe/Berlin}',
     "offer": 'add offer: {price: "$99 a month"}',
@@ -542,6 +589,7 @@ def _campaign(slug_: str, rel: str, values: dict[str, Any], tree: Node, body: An
         channel_locations=tuple(n.location for n in channels_node.value)
         if channels_node is not None and channels_node.kind == "list"
         else (),
+        social=_networks(values),
         draft=values["draft"],
         event=Event(event["start"], event["timezone"], event["end"], event["venue"])
         if event
@@ -578,6 +626,12 @@ def _campaign(slug_: str, rel: str, values: dict[str, Any], tree: Node, body: An
 def _where(tree: Node, key: str, rel: str) -> Location:
     node = tree.get(key)
     return node.location if node is not None else Location(rel)
+
+
+def _networks(values: dict[str, Any]) -> tuple[str, ...]:
+    if "social" not in values["channels"]:
+        return ()
+    return tuple(values["social"] or DEFAULT_NETWORKS)
 
 
 def load_pages(root: Path, collector: Collector) -> tuple[Page, ...]:

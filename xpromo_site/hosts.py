@@ -89,17 +89,23 @@ def content_security_policy(
 
 
 def policy_for(
-    site: Site, script_hashes: tuple[str, ...] = (), style_hashes: tuple[str, ...] = ()
+    site: Site,
+    script_hashes: tuple[str, ...] = (),
+    style_hashes: tuple[str, ...] = (),
+    own_scripts: bool = False,
 ) -> ContentSecurityPolicy:
     """Return the site's policy: its own files, the configured analytics tool's origins,
-    the origins its live lead forms post to, and hashes of any inline code."""
-    scripts: list[str] = []
+    the origins its live lead forms post to, and hashes of any inline code.
+
+    own_scripts says the site ships script files of its own (the hubs' copy buttons).
+    """
+    scripts: list[str] = ["'self'"] if own_scripts else []
     images: list[str] = []
     connect: list[str] = []
     chosen = site.program.analytics
     if chosen is not None:
         provider = PROVIDERS[chosen.provider]
-        if chosen.consent:
+        if chosen.consent and "'self'" not in scripts:
             scripts.append("'self'")  # the consent script, under static/
         scripts += [expand(o, chosen.site) for o in provider.script_origins]
         images += [expand(o, chosen.site) for o in provider.img_origins]

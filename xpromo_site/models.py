@@ -241,6 +241,7 @@ class Campaign:
     ends: dt.date | None = None
     channels: tuple[str, ...] = ("web",)
     channel_locations: tuple[Location, ...] = ()  # where each channel is named; () if defaulted
+    social: tuple[str, ...] = ()  # networks to write posts for, when channels has social
     draft: bool = False
     event: Event | None = None
     offer: Offer | None = None

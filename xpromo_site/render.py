@@ -21,11 +21,30 @@ from markupsafe import Markup, escape
 from . import feeds, structured
 from .analytics import PROVIDERS, expand
 from .colors import is_dark
+from .enablement import (
+    CALENDAR_FILE,
+    CampaignKit,
+    calendar_file,
+    campaign_kit,
+    details,
+    image_alt,
+    kicker,
+    kit_copy,
+    kit_view,
+    kit_zip,
+    kit_zip_path,
+    print_qr,
+    qr_requests,
+    share_image,
+    size_label,
+)
 from .errors import Diagnostic
 from .hosts import host_files, plan, policy_for
 from .links import TrackedLink
 from .models import LINK_MARK, Body, Campaign, Partner
 from .pagecheck import check_pages
+from .qrcodes import QrCode, QrRequest, make_qr
+from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
 from .site import Published, Site, Status, Variant
 from .themes import Theme, render_template, template_path
 
@@ -93,21 +112,64 @@ def brand_css(partners: Iterable[Partner]) -> str:
     return "\n".join(rules) + "\n"
 
 
+def _event_views(site: Site) -> dict[str, dict[str, Any] | None]:
+    return {item.campaign.slug: _event(item.campaign) for item in site.published}
+
+
+def _share_images(
+    site: Site, assets: Mapping[str, bytes], events: Mapping[str, dict[str, Any] | None]
+) -> dict[str, ShareImage]:
+    """Return the share image of every campaign page, by the page's path."""
+    images = {}
+    for item in site.published:
+        line = kicker(item, events[item.campaign.slug])
+        for variant in (item.canonical, *item.variants):
+            images[variant.path] = share_image(site, item, variant, assets, line)
+    return images
+
+
+def plan_share_images(site: Site, assets: Mapping[str, bytes]) -> list[ShareImage]:
+    """Return every share image the site's pages need, once each, in path order.
+
+    assets maps each source asset path (logos included) to its bytes.
+    """
+    return unique(_share_images(site, assets, _event_views(site)).values())
+
+
 class _Renderer:
-    def __init__(self, site: Site, theme: Theme, assets: Mapping[str, bytes], host: str) -> None:
+    def __init__(
+        self,
+        site: Site,
+        theme: Theme,
+        assets: Mapping[str, bytes],
+        images: Mapping[str, bytes],
+        qr_codes: Mapping[QrRequest, QrCode],
+        host: str,
+    ) -> None:
         self.site = site
         self.theme = theme
         self.host = host
         self.files: dict[str, bytes] = {}
         self.templates: dict[str, str] = {}  # page file → the template that rendered it
+        self.events = _event_views(site)
+        self.share_images = _share_images(site, assets, self.events)
+        self.images = images
+        self.qr_codes = qr_codes
+        self.calendars: dict[str, bytes | None] = {}
+        for image in self.share_images.values():
+            self.files[image.path] = images[image.path]
         self.asset_paths = {src: hashed_name(src, data) for src, data in assets.items()}
         for src, out in self.asset_paths.items():
             self.files[out] = assets[src]
         css = theme.static.get("xpromo.css", b"") + b"\n" + brand_css(site.partners).encode()
         self.stylesheet = hashed_name("static/xpromo.css", css)
         self.files[self.stylesheet] = css
+        script = theme.static.get(KIT_SCRIPT)
+        self.kit_script = hashed_name(f"static/{KIT_SCRIPT}", script) if script else None
         for name, data in theme.static.items():
-            if name not in ("xpromo.css", CONSENT_SCRIPT):
+            if name == KIT_SCRIPT and self.kit_script is not None:
+                self.files[self.kit_script] = data
+            elif name not in ("xpromo.css", CONSENT_SCRIPT):
                 self.files[f"static/{name}"] = data
         self.analytics = self._analytics()
         self.partners = {p.id: self._partner(p) for p in site.partners}
@@ -189,7 +251,7 @@ class _Renderer:
             "path": item.canonical.path,
             "partners": [self.partners[p.id] for p in item.partners],
             "channels": list(campaign.channels),
-            "event": _event(campaign),
+            "event": self.events[campaign.slug],
             "offer": campaign.offer,
             "referral": campaign.referral,
             "after_end": item.redirect_to,
@@ -220,6 +282,7 @@ class _Renderer:
             "robots": None,
             "feed_url": self.site.program.base_url + "feed.xml",
             "structured_data": None,
+            "share_image": None,
         }
 
     def page(self, path: str, template: str, context: dict[str, Any]) -> None:
@@ -256,6 +319,12 @@ class _Renderer:
             if item.status is Status.ENDED:
                 context["robots"] = "noindex"
             context.update(self._variant_context(item, variant))
+            context["share_image"] = self._share_image_view(item, variant)
+            ics = self._calendar(item, variant)
+            context["calendar"] = None
+            if ics is not None:
+                context["calendar"] = variant.path + CALENDAR_FILE
+                self.files[context["calendar"]] = ics
             self.page(variant.path, "campaign.html", context)
 
     def _organization(self, partner: Partner) -> dict[str, Any]:
@@ -273,6 +342,24 @@ class _Renderer:
         if campaign.offer is not None:
             return structured.json_ld(structured.offer(campaign, page_url, organizations))
         return None
+
+    def _calendar(self, item: Published, variant: Variant) -> bytes | None:
+        """Return the page's event.ics (made once: campaign page and hub share it)."""
+        if variant.path not in self.calendars:
+            event = self.events[item.campaign.slug]
+            ics = calendar_file(self.site, item, variant, event) if event else None
+            self.calendars[variant.path] = ics
+        return self.calendars[variant.path]
+
+    def _share_image_view(self, item: Published, variant: Variant) -> dict[str, Any]:
+        image = self.share_images[variant.path]
+        return {
+            "path": image.path,
+            "url": self.site.program.base_url + image.path,
+            "width": WIDTH,
+            "height": HEIGHT,
+            "alt": image_alt(item, variant, image.kicker),
+        }
 
     def _variant_context(self, item: Published, variant: Variant) -> dict[str, Any]:
         lead = variant.lead
@@ -317,10 +404,16 @@ class _Renderer:
 
     def hub(self, partner: Partner) -> None:
         entries = []
+        kits: list[CampaignKit] = []
         for item in self.site.published:
             if partner not in item.partners:
                 continue
             variant = next(v for v in item.variants if v.lead.id == partner.id)
+            kit = self._kit(item, variant) if item.share_links[partner.id] else None
+            if kit is not None:
+                kits.append(kit)
+                for name, data in kit.files().items():
+                    self.files[kit.folder + name] = data
             entries.append(
                 {
                     "campaign": self.campaigns[item.campaign.slug],
@@ -329,10 +422,24 @@ class _Renderer:
                         {"channel": link.channel, "url": link.url}
                         for link in item.share_links[partner.id]
                     ],
+                    "kit": kit_view(kit) if kit is not None else None,
                 }
             )
+        download = None
+        if kits:
+            data = kit_zip(self.site, partner, kits)
+            path = kit_zip_path(partner)
+            self.files[path] = data
+            download = {"path": path, "size": size_label(len(data))}
         context = self._common(f"partners/{partner.id}/", partner, [partner])
-        context.update({"partner": self.partners[partner.id], "entries": entries})
+        context.update(
+            {
+                "partner": self.partners[partner.id],
+                "entries": entries,
+                "kit_zip": download,
+                "kit_script": self.kit_script,
+            }
+        )
         context["feed_url"] = f"{self.site.program.base_url}partners/{partner.id}/feed.xml"
         context["structured_data"] = structured.json_ld(
             structured.with_context(self._organization(partner))
@@ -351,6 +458,23 @@ class _Renderer:
         """Write the program's Atom feed and each partner's."""
         for path, text in feeds.site_feeds(self.site).items():
             self.files[path] = text.encode("utf-8")
+
+    def _kit(self, item: Published, variant: Variant) -> CampaignKit:
+        event = self.events[item.campaign.slug]
+        line = kicker(item, event)
+        facts = details(item, event, _referral_code(item, variant, self.site))
+        image = self.share_images[variant.path]
+        qr = print_qr(item, variant.lead)
+        return campaign_kit(
+            self.site,
+            item,
+            variant.lead,
+            image,
+            self.images[image.path],
+            kit_copy(item, variant.lead, line, facts),
+            self._calendar(item, variant),
+            self.qr_codes[qr] if qr is not None else None,
+        )
 
     def plain_pages(self) -> None:
         for page in self.site.pages:
@@ -402,7 +526,12 @@ class _Renderer:
             for name, template in sorted(self.templates.items())
         }
         checked = check_pages(pages, self.site.program.disclosure)
-        csp = policy_for(self.site, checked.script_hashes, checked.style_hashes)
+        csp = policy_for(
+            self.site,
+            checked.script_hashes,
+            checked.style_hashes,
+            own_scripts=self.kit_script is not None,
+        )
         if self.host == "github-pages":
             meta = str(escape(csp.meta())).encode()
             for name in self.templates:
@@ -412,6 +541,9 @@ class _Renderer:
         return (*checked.warnings, *output.warnings)
 
 
+KIT_SCRIPT = "kit.js"  # the hub's copy buttons; hashed like the stylesheet
+
+
 def _event(campaign: Campaign) -> dict[str, Any] | None:
     event = campaign.event
     if event is None:
@@ -419,7 +551,8 @@ def _event(campaign: Campaign) -> dict[str, Any] | None:
     zone = ZoneInfo(event.timezone)
     start = event.start.replace(tzinfo=zone)
     end = event.end.replace(tzinfo=zone) if event.end else None
-    start_label = f"{WEEKDAYS[start.weekday()]} {format_date(start.date())}, {_format_time(start)}"
+    date_label = f"{WEEKDAYS[start.weekday()]} {format_date(start.date())}"
+    start_label = f"{date_label}, {_format_time(start)}"
     end_label = None
     if end is not None:
         end_label = (
@@ -433,6 +566,7 @@ def _event(campaign: Campaign) -> dict[str, Any] | None:
         "end": end,
         "timezone": event.timezone,
         "venue": event.venue,
+        "date_label": date_label,
         "start_label": start_label,
         "end_label": end_label,
         "timezone_label": f"{event.timezone.replace('_', ' ')} (UTC{offset[:3]}:{offset[3:]})",
@@ -507,16 +641,24 @@ def render_output(
     assets: Mapping[str, bytes],
     host: str | None = None,
     progress: Callable[[int], None] | None = None,
+    images: Mapping[str, bytes] | None = None,
+    qr_codes: Mapping[QrRequest, QrCode] | None = None,
 ) -> Rendered:
     """Return every output file of the site, sorted by path, with warnings.
 
     assets maps each referenced source asset path to its bytes; host (default
     program.host) chooses the static host's files; progress, when given, is called
-    with the number of pages rendered since its last call. Raises XpromoError for
-    template errors and for pages that would show an affiliate link without the
-    disclosure.
+    with the number of pages rendered since its last call; images maps each share
+    image's path (see plan_share_images) to its PNG bytes, and qr_codes each QR code
+    the kits need (see enablement.qr_requests) to its files; both are made here when
+    not given. Raises XpromoError for template errors, undrawable logos and pages
+    that would show an affiliate link without the disclosure.
     """
-    renderer = _Renderer(site, theme, assets, host or site.program.host)
+    if images is None:
+        images = draw_share_images(plan_share_images(site, assets))
+    if qr_codes is None:
+        qr_codes = {request: make_qr(request) for request in qr_requests(site)}
+    renderer = _Renderer(site, theme, assets, images, qr_codes, host or site.program.host)
     renderer.home()
     for item in site.published:
         renderer.campaign_pages(item)

@@ -114,6 +114,7 @@ def _campaign_text(
         "  label: Learn more",
         f"  url: {website}/",
         "channels: [email, social, web]    # one tracked share link per channel",
+        "# social: [linkedin, x, facebook]  # networks the kit writes posts for",
         "draft: true  # set to false to publish"
         if draft
         else "draft: false  # true keeps it unpublished",
@@ -189,7 +190,7 @@ def new_program(target: Path, today: dt.date, schemas: dict[str, str]) -> list[P
             "The Acme Partner Network brings together companies whose customers benefit\n"
             "from each other's products.\n"
         ),
-        ".gitignore": "/public/\n",
+        ".gitignore": "/public/\n/.xpromo-cache/\n",
         "README.md": PROGRAM_README.format(name="Acme Partner Network"),
     }
     for name, text in schemas.items():

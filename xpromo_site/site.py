@@ -46,6 +46,7 @@ class Variant:
     cta: TrackedLink | None  # None once the campaign has ended
     body_links: tuple[TrackedLink, ...]
     website_links: tuple[TrackedLink, ...]  # each partner's website, in the campaign's order
+    calendar: TrackedLink | None = None  # the CTA as the event's calendar file carries it
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,8 @@ class Site:
             for variant in item.variants:
                 if variant.cta is not None:
                     rows[variant.cta] = None
+                if variant.calendar is not None:
+                    rows[variant.calendar] = None
                 rows.update(dict.fromkeys(variant.body_links))
                 rows.update(dict.fromkeys(variant.website_links))
             for links in item.share_links.values():
@@ -150,7 +153,10 @@ def _variant(
         page_link(program, campaign, lead, partner.website, "partners", hosts)
         for partner in members
     )
-    return Variant(campaign, status, lead, path, canonical, cta, body, websites)
+    calendar = None
+    if status is Status.LIVE and campaign.event is not None:
+        calendar = page_link(program, campaign, lead, campaign.cta.url, "calendar", hosts)
+    return Variant(campaign, status, lead, path, canonical, cta, body, websites, calendar)
 
 
 def _sort_key(item: Published) -> tuple[int, int, str]:

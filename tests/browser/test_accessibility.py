@@ -22,6 +22,7 @@ from tests.browser.harness import (
     ZOOM_200,
     css_color_to_hex,
 )
+from tests.conftest import site_pages
 from xpromo_site.colors import contrast_ratio
 
 WCAG_22_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -40,8 +41,14 @@ MARK_FOCUSABLE_JS = """
 () => {
   const selector = 'a[href], area[href], button, input, select, textarea, summary, iframe, '
     + '[tabindex], [contenteditable="true"], [contenteditable=""]';
+  // the content of a closed <details> (all but its <summary>) is not rendered, though
+  // Chromium still gives it boxes
+  const folded = (element) => {
+    const details = element.closest('details:not([open])');
+    return details !== null && !element.closest('summary')?.parentElement?.isSameNode(details);
+  };
   const found = [...document.querySelectorAll(selector)].filter((element) =>
-    element.tabIndex >= 0 && !element.disabled && !element.closest('[inert]')
+    element.tabIndex >= 0 && !element.disabled && !element.closest('[inert]') && !folded(element)
     && element.getClientRects().length > 0 && getComputedStyle(element).visibility === 'visible');
   return found.map((element, index) => {
     element.dataset.focusOrder = String(index);
@@ -95,7 +102,7 @@ MOTION_JS = """
 def test_every_built_page_has_a_page_type(demo_site: Path) -> None:
     built = {
         p.relative_to(demo_site).as_posix().removesuffix("index.html")
-        for p in demo_site.rglob("*.html")
+        for p in site_pages(demo_site)
     }
     listed = {path for kind, paths in PAGE_TYPES.items() if kind != "not-found" for path in paths}
     assert built - {"404.html"} == listed | set(REDIRECT_PAGES)

@@ -16,7 +16,11 @@ from tests.browser.harness import ALL_PAGES, PAGE_TYPES, PHONE, page_type
 
 # The budget for one page's HTML and CSS on the wire (headers included, uncompressed:
 # the worst case, a host that does not gzip). Images are counted but not budgeted.
+SCRIPT_BUDGET = 4 * 1024  # bytes
 HTML_CSS_BUDGET = 30 * 1024
+# A hub is the partner's kit: it carries every campaign's email block and posts as text to
+# copy, so it may weigh more than a landing page its audience sees.
+HUB_BUDGET = 64 * 1024
 THE_404_ITSELF = "Failed to load resource: the server responded with a status of 404 (Not Found)"
 
 RENDER_BLOCKING_JS = """
@@ -72,17 +76,20 @@ def test_a_page_stays_on_the_site_within_budget_without_blocking_script_or_error
     outside = [url for url in visit.requests if not url.startswith(site_url)]
     assert outside == [], f"/{path} asks for something outside the site"
 
-    kinds = {"html": 0, "css": 0, "image": 0}
+    kinds = {"html": 0, "css": 0, "image": 0, "javascript": 0}
     for url, size in visit.transfer.items():
         content_type = visit.content_types.get(url, "")
-        kind = next((k for k in ("html", "css", "image") if k in content_type), None)
+        kind = next((k for k in kinds if k in content_type), None)
         assert kind is not None, f"/{path} loads {url} of unexpected type {content_type!r}"
         kinds[kind] += size
     weights[path] = {**kinds, "requests": len(visit.requests)}
     assert kinds["html"] > 0 and kinds["css"] > 0, (visit.transfer, visit.content_types)
-    assert kinds["html"] + kinds["css"] <= HTML_CSS_BUDGET, (
+    budget = HUB_BUDGET if page_type(path) == "hub" else HTML_CSS_BUDGET
+    assert kinds["html"] + kinds["css"] <= budget, (
         f"/{path}: {kinds['html']} bytes of HTML and {kinds['css']} of CSS"
     )
+    # the only script is the hubs' own deferred copy-button helper, and it is small
+    assert kinds["javascript"] <= SCRIPT_BUDGET, f"/{path}: {kinds['javascript']} bytes of script"
 
     assert found["scripts"] == [], f"/{path} has a script that blocks parsing"
     assert [entry.split()[0] for entry in found["blocking"]] == ["link"], (

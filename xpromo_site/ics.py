@@ -1,0 +1,56 @@
+"""Calendar files (RFC 5545) for webinars and events, written with icalendar.
+
+Times keep the event's own time zone (DTSTART;TZID=...) with a VTIMEZONE that
+covers the event; DTSTAMP and UID come from the input, never the clock, so the
+same event gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import icalendar
+
+PRODID = "-//xpromo//Partner kit//EN"
+_TIMEZONE_MARGIN = dt.timedelta(days=366)  # transitions around the event, not fifty years
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """One event as a calendar file describes it."""
+
+    uid: str  # stable across builds: the same event keeps the same UID
+    title: str
+    start: dt.datetime  # aware, in the event's time zone
+    end: dt.datetime | None  # aware, or None when the event has no end time
+    location: str
+    url: str  # the tracked registration link
+    description: str
+    stamp: dt.datetime  # aware; when this description of the event was made (DTSTAMP)
+
+
+def event_ics(event: CalendarEvent) -> bytes:
+    """Return an RFC 5545 calendar (CRLF line ends, folded lines) holding the one event."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    entry = icalendar.Event()
+    entry.add("uid", event.uid)
+    entry.add("dtstamp", event.stamp.astimezone(dt.UTC))
+    entry.add("dtstart", event.start)
+    if event.end is not None:
+        entry.add("dtend", event.end)
+    entry.add("summary", event.title)
+    entry.add("description", event.description)
+    entry.add("location", event.location)
+    entry.add("url", event.url)
+    calendar.add_component(entry)
+    last = event.end or event.start
+    calendar.add_missing_timezones(
+        first_date=event.start.date() - _TIMEZONE_MARGIN,
+        last_date=last.date() + _TIMEZONE_MARGIN,
+    )
+    return calendar.to_ical()
