@@ -38,7 +38,7 @@ def test_build_writes_the_site_and_reports_counts(
     code, out, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 0, err
     assert err == ""
-    assert out.startswith("Built 21 pages (32 files) for 4 partners and 6 campaigns ")
+    assert out.startswith("Built 21 pages (34 files) for 4 partners and 6 campaigns ")
     assert "(3 live, 1 ended, 1 scheduled, 1 draft)" in out
     assert (demo_copy / "public" / "index.html").is_file()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from xpromo_site.errors import Location
+import pytest
+
+from xpromo_site.errors import Collector, Location, XpromoError
 from xpromo_site.markdown import render_markdown
 from xpromo_site.models import LINK_MARK
 from xpromo_site.render import fill_links
@@ -30,10 +32,18 @@ def test_fill_links_escapes_urls() -> None:
     assert 'href="https://x.example/?q=1&amp;utm_source=a&#34;b"' in html
 
 
-def test_javascript_links_are_not_rendered_as_links() -> None:
-    body = render_markdown("[x](javascript:alert(1))\n", "c.md", 0)
-    assert "javascript:" not in body.html.replace("[x](javascript:alert(1))", "")
-    assert "<a " not in body.html
+def test_javascript_links_are_located_errors_not_links() -> None:
+    collector = Collector()
+    body = render_markdown("Intro\n\n[x](javascript:alert(1))\n", "c.md", 2, collector=collector)
+    assert "javascript:" not in body.html
+    assert "href" not in body.html
+    (diagnostic,) = collector.errors
+    assert diagnostic.location == Location("c.md", 5, 5)
+    assert (
+        diagnostic.message == "link 'javascript:alert(1)' would run script in the visitor's browser"
+    )
+    with pytest.raises(XpromoError):
+        render_markdown("[x](javascript:alert(1))\n", "c.md", 0)
 
 
 def test_h1_in_copy_ranks_below_the_page_title() -> None:

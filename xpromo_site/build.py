@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .content import load_campaigns, load_pages
 from .errors import Collector, Diagnostic, Location, XpromoError
+from .images import PreparedImage
 from .links import PartnerHosts
 from .models import Campaign, Page, Partner, Program
 from .output import publish
@@ -30,6 +31,7 @@ class Inputs:
     campaigns: tuple[Campaign, ...]
     pages: tuple[Page, ...]
     warnings: tuple[Diagnostic, ...]
+    images: dict[str, PreparedImage]  # site path → safe version, of logos and copy images
 
 
 @dataclass
@@ -68,8 +70,10 @@ def load_inputs(root: Path, strict: bool = False) -> Inputs:
     except XpromoError as error:  # partners.yaml unreadable: campaigns can still be checked
         collector.diagnostics.extend(error.diagnostics)
         roster = Roster(None, (), frozenset())
-    campaigns = load_campaigns(root, set(roster.known_ids), collector)
-    pages = load_pages(root, collector)
+    images = dict(roster.logos)
+    html = roster.program.html if roster.program is not None else "off"
+    campaigns = load_campaigns(root, set(roster.known_ids), collector, images, html)
+    pages = load_pages(root, collector, images, html)
     _check_slugs(campaigns, pages, collector)
     _check_links(roster.partners, campaigns, collector)
     if strict and collector.warnings:
@@ -78,7 +82,9 @@ def load_inputs(root: Path, strict: bool = False) -> Inputs:
         ]
     collector.raise_if_errors()
     assert roster.program is not None  # no errors means the program is valid
-    return Inputs(roster.program, roster.partners, campaigns, pages, tuple(collector.warnings))
+    return Inputs(
+        roster.program, roster.partners, campaigns, pages, tuple(collector.warnings), images
+    )
 
 
 def _check_slugs(
@@ -117,14 +123,17 @@ def _render(
         site = assemble(inputs.program, inputs.partners, inputs.campaigns, inputs.pages, today)
     with _timed(timings, "render"):
         theme = load_theme(root, inputs.program.theme)
-        assets = {}
+        assets: dict[str, PreparedImage] = {}
         used = [p for partner in inputs.partners for p in (partner.logo, partner.logo_on_dark)]
         bodies = [item.campaign.body for item in site.published] + [p.body for p in site.pages]
         for body in bodies:
             used.extend(image.path for image in body.images)
         for path in used:
             if path and path not in assets:
-                assets[path] = (root / path).read_bytes()
+                # GIF and AVIF in copy are not read by xpromo: published as they are
+                assets[path] = inputs.images.get(path) or PreparedImage(
+                    (root / path).read_bytes(), 0, 0
+                )
         files = render_site(site, theme, assets)
     return site, files, inputs
 

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import Collector, Location, XpromoError
-from .images import image_problem
+from .images import ImageProblem, PreparedImage, prepare_image
 from .markdown import render_markdown
 from .models import CAMPAIGN_TYPES, Body, Campaign, Cta, Event, Offer, Page, Referral
 from .schema import (
@@ -22,6 +22,7 @@ from .schema import (
     DateTime,
     Field,
     ListOf,
+    LockupSpec,
     OneOf,
     Struct,
     Text,
@@ -112,6 +113,7 @@ CAMPAIGN = Struct(
         "event": Field(EVENT),
         "offer": Field(OFFER),
         "referral": Field(REFERRAL),
+        "lockup": Field(LockupSpec("lockup"), default={}),
         "extra": Field(Anything(), default={}),
     },
     "campaign front matter",
@@ -141,6 +143,13 @@ def _markdown_files(root: Path, folder: str, collector: Collector) -> list[tuple
         if path.name.startswith((".", "_")):
             continue
         rel = f"{folder}/{path.name}"
+        if not path.resolve().is_relative_to(root.resolve()):
+            collector.error(
+                Location(rel),
+                f"'{path.name}' is a link to a file outside the site",
+                "copy the file into the site instead of linking to it",
+            )
+            continue
         if path.is_dir():
             for nested in sorted(path.rglob("*.md")):
                 collector.error(
@@ -219,19 +228,27 @@ def _site_path(src: str, rel: str) -> str | None:
     return "/".join(parts)
 
 
-def _image_problem(src: str, path: str | None, root: Path) -> str | None:
+def _image_problem(path: str | None, root: Path) -> str | None:
     if path is None:
         return "points outside the site"
     if PurePosixPath(path).suffix.lower() not in IMAGE_TYPES:
         return "is not an image file (SVG, PNG, JPEG, WebP, GIF or AVIF)"
-    if not (root / path).is_file():
+    full = root / path
+    if not full.is_file():
         return f"not found (looked for {path})"
-    found = image_problem(root / path) if path.endswith(CHECKED_IMAGE_TYPES) else None
-    return f"cannot be used: {found}" if found else None
+    if not full.resolve().is_relative_to(root.resolve()):
+        return "is a link to a file outside the site"
+    return None
 
 
-def _resolve_images(body: Body, rel: str, root: Path, collector: Collector) -> Body:
-    """Return body with each image's site path set; report remote or unusable images."""
+def _resolve_images(
+    body: Body, rel: str, root: Path, collector: Collector, images: dict[str, PreparedImage]
+) -> Body:
+    """Return body with each image's site path set; report remote or unusable images.
+
+    Images xpromo can read (SVG, PNG, JPEG, WebP) are made safe into images; GIF and AVIF
+    are published as they are.
+    """
     resolved = []
     for image in body.images:
         src = image.src
@@ -246,7 +263,21 @@ def _resolve_images(body: Body, rel: str, root: Path, collector: Collector) -> B
             )
             continue
         path = _site_path(src, rel)
-        problem = _image_problem(src, path, root)
+        problem = _image_problem(path, root)
+        if problem is None and path is not None and path.lower().endswith(CHECKED_IMAGE_TYPES):
+            try:
+                prepared = prepare_image(root / path)
+            except ImageProblem as error:
+                problem = f"cannot be used: {error.message}"
+            else:
+                images[path] = prepared
+                if prepared.removed:
+                    collector.warning(
+                        image.location,
+                        f"image '{src}': removed what could run script or load other files: "
+                        + "; ".join(prepared.removed[:4]),
+                        "the cleaned image is published; ask for a plain SVG export",
+                    )
         if problem is not None or path is None:
             collector.error(
                 image.location,
@@ -262,9 +293,18 @@ def _resolve_images(body: Body, rel: str, root: Path, collector: Collector) -> B
 
 
 def load_campaigns(
-    root: Path, known_partners: set[str], collector: Collector
+    root: Path,
+    known_partners: set[str],
+    collector: Collector,
+    images: dict[str, PreparedImage] | None = None,
+    html: str = "off",
 ) -> tuple[Campaign, ...]:
-    """Read every campaign file; problems go to collector, valid campaigns are returned."""
+    """Read every campaign file; problems go to collector, valid campaigns are returned.
+
+    The safe version of each image in copy is added to images; html is the program's
+    raw-HTML setting ("off" or "safe").
+    """
+    images = images if images is not None else {}
     checker = Checker(collector, root)
     campaigns = []
     for rel, path in _markdown_files(root, CAMPAIGNS_DIR, collector):
@@ -274,7 +314,8 @@ def load_campaigns(
             continue
         values, tree, body_text, body_offset = read
         _cross_check(values, tree, known_partners, checker)
-        body = _resolve_images(render_markdown(body_text, rel, body_offset), rel, root, collector)
+        markdown = render_markdown(body_text, rel, body_offset, html, collector)
+        body = _resolve_images(markdown, rel, root, collector, images)
         if slug_ is None or not is_valid(values):
             continue
         campaigns.append(_campaign(slug_, rel, values, tree, body))
@@ -362,14 +403,24 @@ def _campaign(slug_: str, rel: str, values: dict[str, Any], tree: Node, body: An
         if offer
         else None,
         referral=Referral(referral["reward"], referral["terms"]) if referral else None,
+        lockup=values["lockup"] or {},
         extra=values["extra"] or {},
         body=body,
         source=rel,
     )
 
 
-def load_pages(root: Path, collector: Collector) -> tuple[Page, ...]:
-    """Read every plain page; problems go to collector, valid pages are returned."""
+def load_pages(
+    root: Path,
+    collector: Collector,
+    images: dict[str, PreparedImage] | None = None,
+    html: str = "off",
+) -> tuple[Page, ...]:
+    """Read every plain page; problems go to collector, valid pages are returned.
+
+    images and html as for load_campaigns.
+    """
+    images = images if images is not None else {}
     pages = []
     for rel, path in _markdown_files(root, PAGES_DIR, collector):
         slug_ = _slug_of(rel, path, collector)
@@ -385,7 +436,11 @@ def load_pages(root: Path, collector: Collector) -> tuple[Page, ...]:
                 draft=values["draft"],
                 extra=values["extra"] or {},
                 body=_resolve_images(
-                    render_markdown(body_text, rel, body_offset), rel, root, collector
+                    render_markdown(body_text, rel, body_offset, html, collector),
+                    rel,
+                    root,
+                    collector,
+                    images,
                 ),
                 source=rel,
             )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .colors import relative_luminance
 from .errors import Location
 
 CAMPAIGN_TYPES = ("webinar", "event", "bundle", "referral", "content", "offer")
+LOCKUP_MODES = ("equal", "host-led", "partner-led")
+SEPARATORS = ("space", "rule", "plus", "x")  # any other text is a linking phrase
+HTML_MODES = ("off", "safe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +23,30 @@ class Colors:
     text: str
     background: str
     accent: str | None = None
+    link: str | None = None  # links in copy; default: text
+
+    @property
+    def band_is_dark(self) -> bool:
+        """True when text on the primary colour is lighter than it: a dark band."""
+        return relative_luminance(self.on_primary) > relative_luminance(self.primary)
+
+
+@dataclass(frozen=True, slots=True)
+class Lockup:
+    """How co-partner logos are set together in a campaign's hero.
+
+    mode: "equal" (every logo the same visible area), "host-led" (the host's logo
+    max_ratio times the others' area), "partner-led" (each co-partner's max_ratio times
+    the host's). separator: one of SEPARATORS or a linking phrase.
+    """
+
+    mode: str = "equal"
+    separator: str = "x"
+    max_ratio: float = 1.5
+
+    def merged(self, overrides: Mapping[str, Any]) -> Lockup:
+        """Return this lockup with the keys a campaign sets replaced."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +69,8 @@ class Partner:
     colors: Colors
     tracking: PartnerTracking
     logo_on_dark: str | None = None
+    logo_clear_space: float = 0.0  # free space around the logo, as a share of its height
+    logo_min_width: int = 0  # smallest width in CSS pixels the logo may be drawn at
     tagline: str | None = None
     legal: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -55,6 +86,8 @@ class Program:
     description: str | None = None
     language: str = "en"
     theme: str = "default"
+    lockup: Lockup = Lockup()
+    html: str = "off"  # raw HTML in Markdown: "off" (shown as text) or "safe" (sanitised)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -138,6 +171,7 @@ class Campaign:
     event: Event | None = None
     offer: Offer | None = None
     referral: Referral | None = None
+    lockup: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 

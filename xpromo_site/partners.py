@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
-from math import floor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .colors import contrast_ratio
-from .errors import Collector, Location
-from .images import image_problem
-from .models import Colors, Partner, PartnerTracking, Program
+from .contrast import check_pairs
+from .errors import Collector, Diagnostic, Location, XpromoError
+from .images import ImageProblem, PreparedImage, prepare_image
+from .limits import MAX_LOGO_PIXELS
+from .models import HTML_MODES, Colors, Lockup, Partner, PartnerTracking, Program
 from .schema import (
     INVALID,
     SLUG_PATTERN,
     Anything,
     Asset,
     Checker,
-    Color,
+    ColorOrToken,
     Field,
     ListOf,
+    LockupSpec,
     MapOf,
+    Number,
+    OneOf,
     Struct,
     Text,
     Token,
@@ -30,12 +33,15 @@ from .schema import (
     is_valid,
     slug,
 )
+from .tokens import ALIAS, Resolved, TokenFile, load_tokens
 from .yamlsource import Node, load_yaml, read_source
 
 PARTNERS_FILE = "partners.yaml"
-MIN_TEXT_CONTRAST = 4.5  # WCAG 2.2 AA for body text
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 LOGO_KINDS = "an SVG, PNG, JPEG or WebP"
+ROLES = ("primary", "on_primary", "text", "background", "accent", "link")
+REQUIRED_ROLES = ("primary", "on_primary", "text", "background")
+MAX_REMOVED_SHOWN = 4
 
 TRACKING_PROGRAM = Struct(
     {
@@ -62,20 +68,49 @@ PROGRAM = Struct(
         ),
         "theme": Field(slug(), default="default", doc="built-in 'default' or a folder in themes/"),
         "tracking": Field(TRACKING_PROGRAM, default={}),
+        "lockup": Field(LockupSpec("program.lockup"), default={}),
+        "content": Field(
+            Struct(
+                {"html": Field(OneOf(HTML_MODES), default="off")},
+                "program.content",
+            ),
+            default={},
+        ),
         "extra": Field(Anything(), default={}),
     },
     "program",
 )
 
+
+def _check_references(values: dict[str, Any], node: Node, checker: Checker) -> None:
+    """Token references need a tokens file to refer into."""
+    if values.get("from") is not None:
+        return
+    for role in ROLES:
+        value = values.get(role)
+        child = node.get(role)
+        if isinstance(value, str) and ALIAS.fullmatch(value) and child is not None:
+            checker.error(
+                child.location,
+                f"'colors.{role}' refers to the token {value}, but 'colors' has no 'from:'",
+                "add from: assets/brand/<name>.tokens.json, or write the colour as #RRGGBB",
+            )
+            values[role] = INVALID
+
+
 COLORS = Struct(
     {
-        "primary": Field(Color(), required=True),
-        "on_primary": Field(Color(), required=True),
-        "text": Field(Color(), required=True),
-        "background": Field(Color(), required=True),
-        "accent": Field(Color()),
+        "primary": Field(ColorOrToken(), required=True),
+        "on_primary": Field(ColorOrToken(), required=True),
+        "text": Field(ColorOrToken(), required=True),
+        "background": Field(ColorOrToken(), required=True),
+        "accent": Field(ColorOrToken()),
+        "link": Field(ColorOrToken()),
+        "from": Field(Asset((".json",), "a design tokens (.tokens.json)")),
     },
     "colors",
+    after=_check_references,
+    required_unless="from",
 )
 
 PARTNER_TRACKING = Struct(
@@ -101,6 +136,8 @@ PARTNER = Struct(
         "website": Field(Url(), required=True),
         "logo": Field(Asset(LOGO_TYPES, LOGO_KINDS), required=True),
         "logo_on_dark": Field(Asset(LOGO_TYPES, LOGO_KINDS)),
+        "logo_clear_space": Field(Number(0, 2), default=0.0),
+        "logo_min_width": Field(Number(16, 480, integer=True), default=0),
         "tagline": Field(Text(max_length=200)),
         "colors": Field(COLORS, required=True),
         "legal": Field(Text(max_length=500)),
@@ -127,6 +164,7 @@ class Roster:
     program: Program | None  # None when the program section is invalid
     partners: tuple[Partner, ...]
     known_ids: frozenset[str]  # ids that are valid slugs, even of partners with other errors
+    logos: dict[str, PreparedImage] = field(default_factory=dict)  # site path → safe file
 
 
 def load_program(root: Path, collector: Collector) -> Roster:
@@ -143,6 +181,13 @@ def load_program(root: Path, collector: Collector) -> Roster:
                 hint = f"rename {other} to partners.yaml"
         collector.error(Location(PARTNERS_FILE, 1, 1), "partners.yaml not found", hint)
         return Roster(None, (), frozenset())
+    if not path.resolve().is_relative_to(root.resolve()):
+        collector.error(
+            Location(PARTNERS_FILE, 1, 1),
+            "partners.yaml is a link to a file outside the site",
+            "keep the program's own partners.yaml in its folder",
+        )
+        return Roster(None, (), frozenset())
     tree = load_yaml(read_source(path, PARTNERS_FILE), PARTNERS_FILE)
     if tree.kind == "null":
         collector.error(
@@ -156,13 +201,14 @@ def load_program(root: Path, collector: Collector) -> Roster:
     if data is INVALID:
         return Roster(None, (), frozenset())
 
-    partners, known = _partners(data["partners"], tree.get("partners"), checker)
+    logos: dict[str, PreparedImage] = {}
+    partners, known = _partners(data["partners"], tree.get("partners"), checker, logos)
     program = _program(data["program"], tree.get("program"), known, root, checker)
-    return Roster(program, partners, frozenset(known))
+    return Roster(program, partners, frozenset(known), logos)
 
 
 def _partners(
-    values: Any, node: Node | None, checker: Checker
+    values: Any, node: Node | None, checker: Checker, logos: dict[str, PreparedImage]
 ) -> tuple[tuple[Partner, ...], set[str]]:
     """Return the valid partners and the set of every id that is a valid slug."""
     if node is None or node.kind != "list":
@@ -188,7 +234,10 @@ def _partners(
                 )
                 continue
             first_seen[partner_id] = id_node.location
-        if not is_valid(item) or not _check_brand(item, item_node, checker):
+        if not is_valid(item):
+            continue
+        colors = _resolve_colors(item["colors"], item_node.get("colors"), checker)
+        if colors is None or not _check_brand(item, item_node, colors, checker, logos):
             continue
         tracking = item["tracking"] or {}
         param = tracking.get("referral_param")
@@ -211,7 +260,6 @@ def _partners(
                 "give each partner its own tracking.source so reports can tell their traffic apart",
             )
         sources[source] = partner_id
-        colors = item["colors"]
         partners.append(
             Partner(
                 id=partner_id,
@@ -219,15 +267,11 @@ def _partners(
                 website=item["website"],
                 logo=item["logo"],
                 logo_on_dark=item["logo_on_dark"],
+                logo_clear_space=item["logo_clear_space"],
+                logo_min_width=item["logo_min_width"],
                 tagline=item["tagline"],
                 legal=item["legal"],
-                colors=Colors(
-                    colors["primary"],
-                    colors["on_primary"],
-                    colors["text"],
-                    colors["background"],
-                    colors["accent"],
-                ),
+                colors=Colors(**{role: colors.values.get(role) for role in ROLES}),  # type: ignore[arg-type]
                 tracking=PartnerTracking(
                     source=source,
                     referral_param=tracking.get("referral_param"),
@@ -250,35 +294,136 @@ def _partners(
     return tuple(partners), known
 
 
-def _check_brand(item: dict[str, Any], node: Node, checker: Checker) -> bool:
-    """Check what the schema cannot: logo files hold images, text colours are readable."""
+@dataclass(frozen=True)
+class BrandColors:
+    """A partner's colours by role, and for each the place to point at and how to name it."""
+
+    values: dict[str, str]
+    places: dict[str, Location]
+    names: dict[str, str]  # role → "'colors.text'" or "'colors.text' (token color.text)"
+
+
+def _resolve_colors(
+    values: dict[str, Any], node: Node | None, checker: Checker
+) -> BrandColors | None:
+    """Return the partner's colours, reading its design tokens file when it names one."""
+    if node is None:
+        return None
+    source = values.get("from")
+    colors = BrandColors({}, {}, {})
+    tokens: TokenFile | None = None
+    if source is not None:
+        try:
+            tokens = load_tokens(checker.root, source)
+        except XpromoError as error:
+            checker.collector.diagnostics.extend(error.diagnostics)
+            return None
+    ok = True
+    for role in ROLES:
+        given, role_node = values.get(role), node.get(role)
+        if given is not None and role_node is not None and not ALIAS.fullmatch(given):
+            colors.values[role] = given
+            colors.places[role] = role_node.location
+            colors.names[role] = f"'colors.{role}'"
+            continue
+        if tokens is None:
+            continue
+        try:
+            resolved = _token_for(role, given, role_node, node, tokens)
+        except XpromoError as error:
+            checker.collector.diagnostics.extend(error.diagnostics)
+            ok = False
+            continue
+        if resolved is None:
+            continue
+        colors.values[role] = resolved.color
+        colors.places[role] = resolved.location
+        colors.names[role] = f"'colors.{role}' (token {resolved.token})"
+    return colors if ok else None
+
+
+def _token_for(
+    role: str, given: str | None, role_node: Node | None, node: Node, tokens: TokenFile
+) -> Resolved | None:
+    """Return the token that gives role: the one mapped to it, or the only one named like it.
+
+    Returns None for an optional role no token gives. Raises XpromoError when the mapped
+    token is missing or not a colour, when several tokens could be meant, or when none
+    gives a required role.
+    """
+    from_node = node.get("from") or node
+    if given is not None and role_node is not None:
+        return tokens.resolve(given, role_node.location)
+    found = tokens.find(role)
+    if len(found) == 1:
+        return tokens.resolve(found[0], from_node.location)
+    token_name = role.replace("_", "-")
+    if len(found) > 1:
+        message = f"several tokens in {tokens.path} could be '{role}': {', '.join(found)}"
+        hint = f'say which: {role}: "{{{found[0]}}}"'
+    elif role in REQUIRED_ROLES:
+        message = f"{tokens.path} has no colour token for '{role}'"
+        hint = (
+            f"name a token {token_name}, or map one here, such as "
+            f'{role}: "{{color.brand.{token_name}}}"'
+        )
+    else:
+        return None
+    raise XpromoError([Diagnostic(from_node.location, message, hint)])
+
+
+def _check_brand(
+    item: dict[str, Any],
+    node: Node,
+    colors: BrandColors,
+    checker: Checker,
+    logos: dict[str, PreparedImage],
+) -> bool:
+    """Check what the schema cannot: logos are safe images, colours readable, dark bands
+    have a logo made for them."""
     ok = True
     for key in ("logo", "logo_on_dark"):
         value_node = node.get(key)
         if item[key] is None or value_node is None:
             continue
-        problem = image_problem(checker.root / item[key])
-        if problem:
+        try:
+            prepared = prepare_image(checker.root / item[key], MAX_LOGO_PIXELS)
+        except ImageProblem as problem:
             checker.error(
                 value_node.location,
-                f"'{key}' {item[key]}: {problem}",
-                "export the logo again as SVG, PNG, JPEG or WebP",
+                f"'{key}' {item[key]}: {problem.message}",
+                problem.hint or "export the logo again as SVG, PNG, JPEG or WebP",
             )
             ok = False
-    colors, colors_node = item["colors"], node.get("colors")
-    for fore, back in (("on_primary", "primary"), ("text", "background")):
-        ratio = contrast_ratio(colors[fore], colors[back])
-        if ratio < MIN_TEXT_CONTRAST and colors_node is not None:
-            best = max(("#FFFFFF", "#000000"), key=lambda c: contrast_ratio(c, colors[back]))
-            where = (colors_node.get(fore) or colors_node).location
-            checker.error(
-                where,
-                f"'colors.{fore}' {colors[fore]} on 'colors.{back}' {colors[back]} has a "
-                f"contrast of {floor(ratio * 100) / 100:.2f}:1; text needs at least 4.5:1",
-                f"choose a darker or lighter {fore}; {best} gives "
-                f"{floor(contrast_ratio(best, colors[back]) * 100) / 100:.2f}:1",
+            continue
+        logos[item[key]] = prepared
+        if prepared.removed:
+            shown = list(prepared.removed[:MAX_REMOVED_SHOWN])
+            if len(prepared.removed) > MAX_REMOVED_SHOWN:
+                shown.append(f"and {len(prepared.removed) - MAX_REMOVED_SHOWN} more")
+            checker.collector.warning(
+                value_node.location,
+                f"'{key}' {item[key]}: removed what could run script or load other files: "
+                + "; ".join(shown),
+                "the cleaned logo is published; ask the partner for a plain SVG export",
             )
-            ok = False
+    for failure in check_pairs(colors.values):
+        role = failure.pair.foreground
+        checker.error(colors.places[role], failure.message(colors.names), failure.hint())
+        ok = False
+    palette = colors.values
+    band = Colors(palette["primary"], palette["on_primary"], palette["text"], palette["background"])
+    logo_node = node.get("logo")
+    if band.band_is_dark and item["logo_on_dark"] is None and logo_node is not None:
+        checker.error(
+            logo_node.location,
+            f"partner '{item['id']}' has a dark primary colour ({band.primary}, with light "
+            f"on_primary text), so its pages show its logo on a dark band, and it has no "
+            "'logo_on_dark'",
+            "add logo_on_dark: the logo made for dark backgrounds (often all white), such as "
+            f"assets/logos/{item['id']}-white.svg",
+        )
+        ok = False
     return ok
 
 
@@ -320,6 +465,7 @@ def _program(
     if not is_valid(values):
         return None
     tracking = values["tracking"] or {}
+    content = values["content"] or {}
     return Program(
         name=values["name"],
         base_url=base_url if base_url.endswith("/") else base_url + "/",
@@ -328,5 +474,7 @@ def _program(
         description=values["description"],
         language=values["language"],
         theme=theme,
+        lockup=Lockup().merged(values["lockup"] or {}),
+        html=content.get("html") or "off",
         extra=values["extra"] or {},
     )
