@@ -10,7 +10,11 @@ Layout
     differs from the minimal site, plus ``expected.txt``:
 
     - any file is copied over a fresh copy of the minimal site, at the same path;
+    - a symbolic link is recreated as the same link (to test links leading out of the
+      site);
     - an empty file named ``<path>.delete`` deletes ``<path>`` from the copy;
+    - a file named ``<path>.pad`` holding a number of bytes grows ``<path>`` to that size
+      with trailing newlines (to test size limits without storing large files);
     - ``expected.txt`` is the exact stderr of ``xpromo check`` run with the site folder
       as the current directory (so paths read ``partners.yaml:12:5: error: ...``),
       ending with the summary line ``error: N problem(s) found``.
@@ -49,6 +53,7 @@ the right one by hand and add the case to ``KNOWN_BAD``.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -64,7 +69,9 @@ TESTS = Path(__file__).resolve().parent
 MINIMAL = TESTS / "sites" / "minimal"
 INVALID = TESTS / "invalid"
 EXPECTED = "expected.txt"
+ABSENT = "absent.txt"  # tests/hostile: strings no built file may contain
 DELETE_SUFFIX = ".delete"
+PAD_SUFFIX = ".pad"
 TODAY = "2026-11-23"
 
 SENTINEL = {
@@ -100,9 +107,19 @@ def _params(cases: list[str] | tuple[str, ...]) -> list[pytest.ParameterSet]:
 
 def _overlay(case_dir: Path, site: Path) -> None:
     """Lay the case's files over the site; `<path>.delete` deletes `<path>`."""
+    pads = []
     for source in sorted(case_dir.rglob("*")):
         rel = source.relative_to(case_dir)
-        if source.is_dir() or rel.as_posix() == EXPECTED:
+        if source.is_symlink():
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            target.symlink_to(os.readlink(source))
+            continue
+        if source.is_dir() or rel.as_posix() in (EXPECTED, ABSENT):
+            continue
+        if source.name.endswith(PAD_SUFFIX):
+            pads.append((site / rel.with_name(source.name.removesuffix(PAD_SUFFIX)), source))
             continue
         if source.name.endswith(DELETE_SUFFIX):
             target = site / rel.with_name(source.name.removesuffix(DELETE_SUFFIX))
@@ -115,14 +132,19 @@ def _overlay(case_dir: Path, site: Path) -> None:
         target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(source.read_bytes())
+    for target, pad in pads:
+        size = int(pad.read_text().strip())
+        assert target.is_file(), f"{case_dir.name}: {pad.name} pads a file the case lacks"
+        with target.open("ab") as grown:
+            grown.write(b"\n" * (size - target.stat().st_size))
 
 
-def _site_for(case: str | None, tmp_path: Path) -> Path:
+def _site_for(case: str | None, tmp_path: Path, cases: Path = INVALID) -> Path:
     """Return a fresh copy of the minimal site, the case laid over it, with a sentinel public/."""
     site = tmp_path / "site"
     shutil.copytree(MINIMAL, site)
     if case is not None:
-        _overlay(INVALID / case, site)
+        _overlay(cases / case, site)
     for rel, data in SENTINEL.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_bytes(data)
@@ -132,16 +154,18 @@ def _site_for(case: str | None, tmp_path: Path) -> Path:
 def _snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every path under folder (hidden ones included) with its bytes; None for folders."""
     return {
-        p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes()
+        p.relative_to(folder).as_posix(): (
+            None if p.is_dir() else os.readlink(p) if p.is_symlink() else p.read_bytes()
+        )
         for p in sorted(folder.rglob("*"))
     }
 
 
-def _run(command: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def _run(command: str, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str, str]:
     """Run `xpromo <command> --today TODAY` in-process; return exit code, stdout, stderr."""
     capsys.readouterr()
     with pytest.raises(SystemExit) as exited:
-        main([command, "--today", TODAY])
+        main([command, "--today", TODAY, *options])
     out, err = capsys.readouterr()
     code = exited.value.code
     return (code if isinstance(code, int) else 0 if code is None else 1), out, err

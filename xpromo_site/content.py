@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import Collector, Location, XpromoError
-from .images import ImageProblem, PreparedImage, prepare_image
+from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
+from .limits import MAX_RASTER_BYTES, size_problem
 from .markdown import render_markdown
 from .models import CAMPAIGN_TYPES, Body, Campaign, Cta, Event, Offer, Page, Referral
 from .schema import (
@@ -228,16 +229,26 @@ def _site_path(src: str, rel: str) -> str | None:
     return "/".join(parts)
 
 
-def _image_problem(path: str | None, root: Path) -> str | None:
+_PATH_HINT = "write the path from the site root, e.g. /assets/diagram.png, or relative to this file"
+
+
+def _image_problem(path: str | None, root: Path) -> tuple[str, str] | None:
+    """Return (problem, hint) for an image path that cannot be used, else None."""
     if path is None:
-        return "points outside the site"
+        return "points outside the site", "keep images inside the site, under assets/"
     if PurePosixPath(path).suffix.lower() not in IMAGE_TYPES:
-        return "is not an image file (SVG, PNG, JPEG, WebP, GIF or AVIF)"
+        return "is not an image file (SVG, PNG, JPEG, WebP, GIF or AVIF)", _PATH_HINT
     full = root / path
     if not full.is_file():
-        return f"not found (looked for {path})"
+        return f"not found (looked for {path})", _PATH_HINT
     if not full.resolve().is_relative_to(root.resolve()):
-        return "is a link to a file outside the site"
+        return (
+            "is a link to a file outside the site",
+            "copy the image into assets/ instead of linking to it",
+        )
+    too_large = size_problem(full, MAX_RASTER_BYTES)
+    if too_large:
+        return f"cannot be used: {too_large}", "export it again at the size it is shown"
     return None
 
 
@@ -268,25 +279,19 @@ def _resolve_images(
             try:
                 prepared = prepare_image(root / path)
             except ImageProblem as error:
-                problem = f"cannot be used: {error.message}"
+                problem = (f"cannot be used: {error.message}", error.hint or _PATH_HINT)
             else:
                 images[path] = prepared
                 if prepared.removed:
                     collector.warning(
                         image.location,
                         f"image '{src}': removed what could run script or load other files: "
-                        + "; ".join(prepared.removed[:4]),
+                        + removed_summary(prepared.removed),
                         "the cleaned image is published; ask for a plain SVG export",
                     )
         if problem is not None or path is None:
-            collector.error(
-                image.location,
-                f"image '{src}' {problem}",
-                "keep images inside the site, under assets/"
-                if path is None
-                else "write the path from the site root, e.g. /assets/diagram.png, "
-                "or relative to this file",
-            )
+            message, hint = problem or ("points outside the site", "")
+            collector.error(image.location, f"image '{src}' {message}", hint)
             continue
         resolved.append(replace(image, path=path))
     return replace(body, images=tuple(resolved))

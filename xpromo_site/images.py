@@ -26,6 +26,9 @@ from .limits import MAX_IMAGE_PIXELS, MAX_RASTER_BYTES, MAX_SVG_BYTES, format_si
 from .svg import SvgError, sanitise_svg
 
 RASTER_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+_TOO_LARGE_HINT = (
+    "export it at the size it is shown: a few hundred pixels wide is plenty for a logo"
+)
 _GREY_MODES = ("1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "I;16N", "F")
 
 
@@ -72,11 +75,17 @@ def prepare_image(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> PreparedIma
         try:
             svg = sanitise_svg(data)
         except SvgError as error:
-            raise ImageProblem(
-                str(error), "export the image again as a plain SVG (no DOCTYPE or entities)"
-            ) from None
+            raise ImageProblem(str(error), error.hint) from None
         return PreparedImage(svg.data, svg.width, svg.height, svg.removed)
     return _prepare_raster(data, RASTER_FORMATS[suffix], max_pixels)
+
+
+def removed_summary(removed: tuple[str, ...], shown: int = 4) -> str:
+    """Return what sanitising removed, for a warning: the first few, then how many more."""
+    parts = list(removed[:shown])
+    if len(removed) > shown:
+        parts.append(f"and {len(removed) - shown} more")
+    return "; ".join(parts)
 
 
 def image_problem(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> str | None:
@@ -113,8 +122,7 @@ def _prepare_raster(data: bytes, expected: str, max_pixels: int) -> PreparedImag
                         f"the image is {width}x{height} pixels, more than the "
                         f"{max_pixels / 1_000_000:.1f} megapixels allowed; it is refused "
                         "before it is decoded",
-                        "export it at the size it is shown: a few hundred pixels wide is "
-                        "plenty for a logo",
+                        _TOO_LARGE_HINT,
                     )
                 if getattr(image, "n_frames", 1) > 1:
                     raise ImageProblem("animated images are not accepted", "export a still image")
@@ -123,7 +131,12 @@ def _prepare_raster(data: bytes, expected: str, max_pixels: int) -> PreparedImag
         except ImageProblem:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImageProblem("the image is too large to decode safely") from None
+            limit = (Image.MAX_IMAGE_PIXELS or 0) / 1_000_000
+            raise ImageProblem(
+                f"the image claims more than {limit:.0f} megapixels, the mark of a "
+                "decompression bomb; it is refused before it is decoded",
+                _TOO_LARGE_HINT,
+            ) from None
         except (OSError, SyntaxError, ValueError, EOFError) as error:
             raise ImageProblem(f"the image is damaged ({error})") from None
     clean = _trim(clean)

@@ -167,11 +167,20 @@ def url_problem(url: str, image: bool) -> tuple[str, str] | None:
 
 
 def _column(lines: list[str], first: int, last: int, url: str, start_at: int) -> tuple[int, int]:
-    """Find where url is written between lines first..last; return 0-based line, 1-based col."""
-    for line_no in range(max(first, start_at), last):
-        col = lines[line_no].find(url)
-        if col >= 0:
-            return line_no, col + 1
+    """Find where url is written between lines first..last; return 0-based line, 1-based col.
+
+    markdown-it hands over URLs normalised (entities decoded, characters %-escaped), so
+    when the URL itself is not found, its unescaped form and then the part after its
+    last escape are looked for.
+    """
+    needles = [url, unquote(url)]
+    if "%" in url:
+        needles.append(url.rsplit("%", 1)[1][2:])
+    for needle in filter(None, needles):
+        for line_no in range(max(first, start_at), last):
+            col = lines[line_no].find(needle)
+            if col >= 0:
+                return line_no, col + 1
     return first, 1
 
 

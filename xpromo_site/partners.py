@@ -9,7 +9,7 @@ from typing import Any
 
 from .contrast import check_pairs
 from .errors import Collector, Diagnostic, Location, XpromoError
-from .images import ImageProblem, PreparedImage, prepare_image
+from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
 from .limits import MAX_LOGO_PIXELS
 from .models import HTML_MODES, Colors, Lockup, Partner, PartnerTracking, Program
 from .schema import (
@@ -41,7 +41,6 @@ LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 LOGO_KINDS = "an SVG, PNG, JPEG or WebP"
 ROLES = ("primary", "on_primary", "text", "background", "accent", "link")
 REQUIRED_ROLES = ("primary", "on_primary", "text", "background")
-MAX_REMOVED_SHOWN = 4
 
 TRACKING_PROGRAM = Struct(
     {
@@ -398,13 +397,10 @@ def _check_brand(
             continue
         logos[item[key]] = prepared
         if prepared.removed:
-            shown = list(prepared.removed[:MAX_REMOVED_SHOWN])
-            if len(prepared.removed) > MAX_REMOVED_SHOWN:
-                shown.append(f"and {len(prepared.removed) - MAX_REMOVED_SHOWN} more")
             checker.collector.warning(
                 value_node.location,
                 f"'{key}' {item[key]}: removed what could run script or load other files: "
-                + "; ".join(shown),
+                + removed_summary(prepared.removed),
                 "the cleaned logo is published; ask the partner for a plain SVG export",
             )
     for failure in check_pairs(colors.values):

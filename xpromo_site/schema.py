@@ -361,7 +361,8 @@ class OneOf(Spec):
         self.what = "one of " + ", ".join(values)
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
-        text = _text_of(node)
+        # YAML 1.1 reads on/off/yes/no as booleans: a choice named so is still meant as text
+        text = node.raw if node.kind == "boolean" else _text_of(node)
         if text is not None and text.strip() in self.values:
             return text.strip()
         close = difflib.get_close_matches((text or "").lower(), self.values, 1, 0.6)

@@ -79,10 +79,11 @@ _UNITS["in"] = 96.0
 class SvgError(Exception):
     """The SVG cannot be made safe or used; line is where in the file, when known."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.hint = hint
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line else self.message
@@ -130,11 +131,16 @@ def _parse(data: bytes) -> tuple[ElementTree.Element, dict[int, int]]:
             f"the SVG declares XML entities{what}, which could expand without end or read "
             "other files; xpromo never expands them",
             line,
+            "export it again as a plain SVG: an image never needs a DOCTYPE with entities",
         ) from None
     except ElementTree.ParseError as error:
         line, _col = error.position
         reason = str(error).rsplit(": line", 1)[0]
-        raise SvgError(f"the file is not well-formed XML ({reason})", line) from None
+        raise SvgError(
+            f"the file is not well-formed XML ({reason})",
+            line,
+            "open it in a vector editor and export it again as SVG",
+        ) from None
     return root, builder.lines
 
 
@@ -224,6 +230,7 @@ class _Sanitiser:
             raise SvgError(
                 f"the SVG is nested too deeply (more than {MAX_DEPTH} levels)",
                 self.lines.get(id(element)),
+                "ungroup nested groups in a vector editor and export it again",
             )
         local = self.local_svg(element) or ""
         element.tag = f"{{{SVG_NS}}}{local}"
@@ -343,13 +350,18 @@ def _proportions(root: ElementTree.Element) -> tuple[float, float]:
             numbers = []
         if len(numbers) == 4 and numbers[2] > 0 and numbers[3] > 0:
             return numbers[2], numbers[3]
-        raise SvgError(f"the SVG's viewBox '{view_box[:40]}' is not four numbers", 1)
+        raise SvgError(
+            f"the SVG's viewBox '{view_box[:40]}' is not four numbers",
+            1,
+            'write it as viewBox="0 0 <width> <height>", such as viewBox="0 0 120 32"',
+        )
     width, height = _length(root.get("width")), _length(root.get("height"))
     if width is None or height is None:
         raise SvgError(
             "the SVG has no viewBox and no width and height in pixels, "
             "so its proportions are unknown",
             1,
+            'add a viewBox such as viewBox="0 0 120 32", or export it again with one',
         )
     root.set("viewBox", f"0 0 {width:g} {height:g}")
     return width, height
@@ -365,7 +377,11 @@ def sanitise_svg(data: bytes) -> SanitisedSvg:
     root, lines = _parse(data)
     namespace, local = _split(root.tag)
     if local != "svg" or namespace not in (SVG_NS, ""):
-        raise SvgError("the file is not an SVG image (its root element is not <svg>)", 1)
+        raise SvgError(
+            "the file is not an SVG image (its root element is not <svg>)",
+            1,
+            "export the image as SVG from a vector editor",
+        )
     sanitiser = _Sanitiser(lines, default_svg=namespace == "")
     sanitiser.clean(root, 0)
     width, height = _proportions(root)
