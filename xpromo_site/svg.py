@@ -100,18 +100,32 @@ class SanitisedSvg:
 
 
 class _Builder(ElementTree.TreeBuilder):
-    """A tree builder that remembers the line each element starts on."""
+    """A tree builder that remembers the line each element starts on, and stops the parse
+    as soon as elements nest deeper than MAX_DEPTH."""
 
     def __init__(self) -> None:
         super().__init__()
         self.parser: Any = None
         self.lines: dict[int, int] = {}
+        self.depth = 0
 
     def start(self, tag: Any, attrs: Any) -> ElementTree.Element:
+        line = self.parser.parser.CurrentLineNumber if self.parser is not None else None
+        self.depth += 1
+        if self.depth > MAX_DEPTH + 1:
+            raise SvgError(
+                f"the SVG is nested too deeply (more than {MAX_DEPTH} levels)",
+                line,
+                "ungroup nested groups in a vector editor and export it again",
+            )
         element = super().start(tag, attrs)
-        if self.parser is not None:
-            self.lines[id(element)] = self.parser.parser.CurrentLineNumber
+        if line is not None:
+            self.lines[id(element)] = line
         return element
+
+    def end(self, tag: Any) -> ElementTree.Element:
+        self.depth -= 1
+        return super().end(tag)
 
 
 def _parse(data: bytes) -> tuple[ElementTree.Element, dict[int, int]]:

@@ -258,6 +258,26 @@ def _check_expansion(root: yaml.Node, path: str, line_offset: int) -> None:
     raise _too_many(Location(path, mark.line + 1 + line_offset, mark.column + 1))
 
 
+def _reader_error(
+    error: yaml.reader.ReaderError, text: str, path: str, line_offset: int
+) -> XpromoError:
+    """A character YAML does not allow (a control character), located where it is."""
+    before = text[: error.position]
+    line = before.count("\n") + 1 + line_offset
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    character = error.character if isinstance(error.character, str) else chr(error.character)
+    return XpromoError(
+        [
+            Diagnostic(
+                Location(path, line, col),
+                f"invalid YAML: the control character U+{ord(character):04X} is not allowed",
+                "delete it: it often comes along when text is copied from a PDF or a "
+                "word processor",
+            )
+        ]
+    )
+
+
 def read_source(path: Path, rel: str, limit: int = MAX_SOURCE_BYTES) -> str:
     """Return the UTF-8 text of a source file.
 
@@ -307,7 +327,9 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Node:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, path, line_offset) from None
-    except yaml.YAMLError as error:  # pragma: no cover - reader errors without a mark
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, path, line_offset) from None
+    except yaml.YAMLError as error:  # pragma: no cover - every other error carries a mark
         raise XpromoError(
             [Diagnostic(Location(path, 1 + line_offset, 1), f"invalid YAML: {error}")]
         ) from None
