@@ -239,9 +239,14 @@ def _image_problem(path: str | None, root: Path) -> tuple[str, str] | None:
     if PurePosixPath(path).suffix.lower() not in IMAGE_TYPES:
         return "is not an image file (SVG, PNG, JPEG, WebP, GIF or AVIF)", _PATH_HINT
     full = root / path
-    if not full.is_file():
+    try:
+        found = full.is_file()
+        outside = found and not full.resolve().is_relative_to(root.resolve())
+    except OSError as error:  # a name too long for the file system, a link loop
+        return f"is not a usable path ({error.strerror or error})", _PATH_HINT
+    if not found:
         return f"not found (looked for {path})", _PATH_HINT
-    if not full.resolve().is_relative_to(root.resolve()):
+    if outside:
         return (
             "is a link to a file outside the site",
             "copy the image into assets/ instead of linking to it",

@@ -396,7 +396,16 @@ class Asset(Text):
                 f"convert it to {self.kinds} file",
             )
         full = checker.root / posix
-        if not full.is_file():
+        try:
+            found = full.is_file()
+            inside = found and full.resolve().is_relative_to(checker.root.resolve())
+        except OSError as error:  # a name too long for the file system, a link loop
+            return checker.error(
+                node.location,
+                f"'{name}' is not a usable path ({error.strerror or error})",
+                "use a short path to a file under assets/",
+            )
+        if not found:
             hint = "check the spelling and that the file is committed"
             parent = full.parent
             if parent.is_dir():
@@ -405,9 +414,7 @@ class Asset(Text):
                 if close:
                     hint = f"did you mean '{(posix.parent / close[0]).as_posix()}'?"
             return checker.error(node.location, f"'{name}' file not found: {text}", hint)
-        try:
-            full.resolve().relative_to(checker.root.resolve())
-        except ValueError:
+        if not inside:
             return checker.error(
                 node.location,
                 f"'{name}' points outside the site (got '{text}')",
