@@ -2,12 +2,14 @@
 
 Whatever a partner submits, `xpromo check` ends with exit 0, or with located errors and
 exit 1: never a traceback, an internal error or a hang. Each example runs the real command
-line in-process on a copy of the minimal site with one file mutated (bytes replaced,
-inserted, deleted or repeated, hostile snippets spliced in).
+line in-process on a copy of the minimal site with one file mutated (characters replaced,
+inserted, deleted or repeated, hostile snippets spliced in), and a run that takes longer
+than HANG_SECONDS fails as a hang.
 
-The run is derandomised, so CI is reproducible and bounded: FUZZ_EXAMPLES examples per
-file (default 60; about 15 s for the four files on a 2-core machine). For a longer, random
-search run ``XPROMO_FUZZ_EXAMPLES=2000 XPROMO_FUZZ_RANDOM=1 pytest tests/test_fuzz.py``.
+The run is derandomised, so CI is reproducible and bounded: FUZZ_EXAMPLES examples for each
+of the five fuzz tests (default 150: 750 builds, about 11 s on a 2-core machine). For a
+longer, random search run
+``XPROMO_FUZZ_EXAMPLES=3000 XPROMO_FUZZ_RANDOM=1 python -m pytest tests/test_fuzz.py``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from hypothesis import strategies as st
 from tests.conftest import SITES
 from xpromo_site.cli import main
 
-FUZZ_EXAMPLES = int(os.environ.get("XPROMO_FUZZ_EXAMPLES", "60"))
+FUZZ_EXAMPLES = int(os.environ.get("XPROMO_FUZZ_EXAMPLES", "150"))
 RANDOM = bool(os.environ.get("XPROMO_FUZZ_RANDOM"))
 HANG_SECONDS = 10
 MINIMAL = SITES / "minimal"
