@@ -2,12 +2,14 @@
 
 A case folder holds only what differs from ``tests/sites/minimal/``: any file is copied
 over a fresh copy of the minimal site at the same path, and an empty ``<path>.delete``
-deletes ``<path>``. ``expected.txt`` holds the exact stderr the case gives and is not
+deletes ``<path>``, ``<path>.pad`` pads it to a size and symlinks stay symlinks (see
+``overlay``). ``expected.txt`` holds the exact stderr the case gives and is not
 copied. See the docstrings of tests/test_invalid.py and tests/test_warnings.py.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -18,7 +20,9 @@ from xpromo_site.cli import main
 TESTS = Path(__file__).resolve().parent
 MINIMAL = TESTS / "sites" / "minimal"
 EXPECTED = "expected.txt"
+ABSENT = "absent.txt"  # tests/hostile: strings no built file may contain
 DELETE_SUFFIX = ".delete"
+PAD_SUFFIX = ".pad"
 TODAY = "2026-11-23"
 
 SENTINEL = {
@@ -34,10 +38,25 @@ def case_names(folder: Path) -> list[str]:
 
 
 def overlay(case_dir: Path, site: Path) -> None:
-    """Lay the case's files over the site; `<path>.delete` deletes `<path>`."""
+    """Lay the case's files over the site.
+
+    `<path>.delete` deletes `<path>`; `<path>.pad` (holding a byte count) pads `<path>`
+    with newlines up to that size, for size limits without committing large files; a
+    symlink in the case becomes the same symlink in the site.
+    """
+    pads = []
     for source in sorted(case_dir.rglob("*")):
         rel = source.relative_to(case_dir)
-        if source.is_dir() or rel.as_posix() == EXPECTED:
+        if source.is_symlink():
+            target = site / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)
+            target.symlink_to(os.readlink(source))
+            continue
+        if source.is_dir() or rel.as_posix() in (EXPECTED, ABSENT):
+            continue
+        if source.name.endswith(PAD_SUFFIX):
+            pads.append((site / rel.with_name(source.name.removesuffix(PAD_SUFFIX)), source))
             continue
         if source.name.endswith(DELETE_SUFFIX):
             target = site / rel.with_name(source.name.removesuffix(DELETE_SUFFIX))
@@ -50,6 +69,11 @@ def overlay(case_dir: Path, site: Path) -> None:
         target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(source.read_bytes())
+    for target, pad in pads:
+        size = int(pad.read_text().strip())
+        assert target.is_file(), f"{case_dir.name}: {pad.name} pads a file the case lacks"
+        with target.open("ab") as grown:
+            grown.write(b"\n" * (size - target.stat().st_size))
 
 
 def site_for(case_dir: Path | None, tmp_path: Path) -> Path:

@@ -336,3 +336,80 @@ def test_two_builds_are_byte_identical(tmp_path: Path, demo_copy: Path) -> None:
         }
 
     assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+# --- brand governance: lockups, logos, styles ----------------------------------------------------
+
+
+def _lockup(site: Path, path: str) -> list[Element]:
+    root = page(site, path)
+    lockup = next(p for p in root.iter("p") if p.has_class("lockup"))
+    return lockup.iter("img")
+
+
+def test_every_dark_band_draws_the_logo_made_for_it(site: Path) -> None:
+    for path, white in (
+        ("cloud-backup-webinar/index.html", "northwind-white"),
+        ("security-bundle/fabrikam/index.html", "fabrikam-white"),
+        ("partners/northwind/index.html", "northwind-white"),
+    ):
+        first = page(site, path).iter("main")[0].iter("img")[0]
+        assert white in first.attrs["src"], path
+    # on a light band (Tailspin's orange, dark text) the usual logo is drawn
+    first = _lockup(site, "summit-2026/tailspin/index.html")[0]
+    assert "tailspin." in first.attrs["src"]
+
+
+def test_logos_are_sized_by_visible_area(site: Path) -> None:
+    areas = [
+        int(img.attrs["width"]) * int(img.attrs["height"])
+        for img in _lockup(site, "cloud-backup-webinar/index.html")
+    ]
+    assert max(areas) / min(areas) < 1.05  # an equal lockup
+    host, *others = _lockup(site, "security-bundle/index.html")  # host-led, max_ratio 1.5
+    host_area = int(host.attrs["width"]) * int(host.attrs["height"])
+    for other in others:
+        ratio = host_area / (int(other.attrs["width"]) * int(other.attrs["height"]))
+        assert 1.4 < ratio < 1.6
+
+
+def test_the_lockup_separator_and_phrase(site: Path) -> None:
+    root = page(site, "refer-a-team/fabrikam/index.html")
+    lockup = next(p for p in root.iter("p") if p.has_class("lockup"))
+    assert " ".join(lockup.text.split()) == "in partnership with"
+    bundle = page(site, "security-bundle/index.html")
+    separators = [s for s in bundle.iter("span") if s.has_class("lockup__sep--plus")]
+    assert len(separators) == 2
+    assert [" ".join(s.text.split()) for s in separators] == [
+        "+ in partnership with",
+        "+ and",
+    ]
+
+
+def test_every_logo_class_is_in_the_stylesheet_and_no_page_has_inline_style(site: Path) -> None:
+    (css_path,) = (site / "static").glob("xpromo.*.css")
+    css = css_path.read_text()
+    for path in site.rglob("*.html"):
+        root = parse_html(path.read_text())
+        for element in root.iter():
+            assert "style" not in element.attrs, path
+            for name in element.attrs.get("class", "").split():
+                if name.startswith("logo-fit-"):
+                    assert f".{name}{{" in css, (path, name)
+    assert ".logo-fit-" in css and "--logo-min-w:120px" in css and "--logo-clear:" in css
+
+
+def test_tokens_colours_reach_the_stylesheet(site: Path) -> None:
+    (css_path,) = (site / "static").glob("xpromo.*.css")
+    assert (
+        ".brand-tailspin{--brand-primary:#EA580C;--brand-on-primary:#1F1235;"
+        "--brand-text:#1F1235;--brand-background:#FFFBF5;--brand-accent:#5B21B6;"
+        "--brand-link:#1F1235}"
+    ) in css_path.read_text()
+
+
+def test_published_logos_carry_no_metadata(site: Path) -> None:
+    for path in (site / "assets").rglob("*.png"):
+        data = path.read_bytes()
+        for chunk in (b"tEXt", b"iTXt", b"zTXt", b"eXIf", b"iCCP", b"tIME"):
+            assert chunk not in data, (path.name, chunk)

@@ -10,7 +10,11 @@ Layout
     differs from the minimal site, plus ``expected.txt``:
 
     - any file is copied over a fresh copy of the minimal site, at the same path;
+    - a symbolic link is recreated as the same link (to test links leading out of the
+      site);
     - an empty file named ``<path>.delete`` deletes ``<path>`` from the copy;
+    - a file named ``<path>.pad`` holding a number of bytes grows ``<path>`` to that size
+      with trailing newlines (to test size limits without storing large files);
     - ``expected.txt`` is the exact stderr of ``xpromo check`` run with the site folder
       as the current directory (so paths read ``partners.yaml:12:5: error: ...``),
       ending with the summary line ``error: N problem(s) found``.

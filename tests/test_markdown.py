@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from xpromo_site.errors import Location
+import re
+
+import pytest
+
+from xpromo_site.errors import Collector, Location, XpromoError
 from xpromo_site.markdown import render_markdown
 from xpromo_site.models import LINK_MARK
 from xpromo_site.render import fill_links
@@ -30,10 +34,18 @@ def test_fill_links_escapes_urls() -> None:
     assert 'href="https://x.example/?q=1&amp;utm_source=a&#34;b"' in html
 
 
-def test_javascript_links_are_not_rendered_as_links() -> None:
-    body = render_markdown("[x](javascript:alert(1))\n", "c.md", 0)
-    assert "javascript:" not in body.html.replace("[x](javascript:alert(1))", "")
-    assert "<a " not in body.html
+def test_javascript_links_are_located_errors_not_links() -> None:
+    collector = Collector()
+    body = render_markdown("Intro\n\n[x](javascript:alert(1))\n", "c.md", 2, collector=collector)
+    assert "javascript:" not in body.html
+    assert "href" not in body.html
+    (diagnostic,) = collector.errors
+    assert diagnostic.location == Location("c.md", 5, 5)
+    assert (
+        diagnostic.message == "link 'javascript:alert(1)' would run script in the visitor's browser"
+    )
+    with pytest.raises(XpromoError):
+        render_markdown("[x](javascript:alert(1))\n", "c.md", 0)
 
 
 def test_h1_in_copy_ranks_below_the_page_title() -> None:
@@ -53,3 +65,84 @@ def test_images_become_placeholders_filled_per_page() -> None:
     assert image.location == Location("content/pages/a.md", 7, 12)
     html = fill_links(body, [], ["../assets/chart.1234567890.png"])
     assert html == '<p>Intro</p>\n<p><img src="../assets/chart.1234567890.png" alt="A chart"></p>\n'
+
+
+# --- links and images that could run script, and raw HTML -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        ("[a](javascript:alert(1))", "link 'javascript:alert(1)' would run script"),
+        ("[a](JAVASCRIPT:alert(1))", "link 'JAVASCRIPT:alert(1)' would run script"),
+        ("[a](java&#x09;script:x)", "link 'java%09script:x' would run script"),
+        ("[a](vbscript:x)", "link 'vbscript:x' would run script"),
+        ("<javascript:alert(1)>", "link 'javascript:alert(1)' would run script"),
+        ("[a][r]\n\n[r]: javascript:x", "link 'javascript:x' would run script"),
+        ("[a](data:text/html,x)", "link 'data:text/html,x' opens a document embedded"),
+        ("[a](file:///etc/passwd)", "link 'file:///etc/passwd' uses file:"),
+        ("![a](javascript:x)", "image 'javascript:x' would run script"),
+        ("![a](data:image/png;base64,AA)", "image 'data:image/png;base64,AA' is embedded"),
+    ],
+)
+def test_dangerous_urls_are_errors(markdown: str, message: str) -> None:
+    collector = Collector()
+    body = render_markdown(markdown + "\n", "c.md", 0, collector=collector)
+    assert [d.message[: len(message)] for d in collector.errors] == [message]
+    assert re.search(r'(href|src)="[^"]*(script|data|file):', body.html, re.I) is None
+
+
+@pytest.mark.parametrize(
+    "markdown",
+    [
+        "[mail](mailto:a@b.example) [call](tel:+4930123) [text](sms:+4930123)",
+        "[calendar](webcal://alpha.example/cal.ics) [here](/about/) [top](#top)",
+    ],
+)
+def test_safe_schemes_stay_as_written(markdown: str) -> None:
+    collector = Collector()
+    body = render_markdown(markdown + "\n", "c.md", 0, collector=collector)
+    assert collector.diagnostics == []
+    assert body.html.count("<a href=") == 3
+
+
+def test_raw_html_off_is_escaped_without_a_word() -> None:
+    collector = Collector()
+    body = render_markdown('<b onclick="x()">hi</b>\n', "c.md", 0, collector=collector)
+    assert body.html == "<p>&lt;b onclick=&quot;x()&quot;&gt;hi&lt;/b&gt;</p>\n"
+    assert collector.diagnostics == []
+
+
+def test_raw_html_safe_keeps_the_subset_and_reports_what_goes() -> None:
+    collector = Collector()
+    text = (
+        'Ask about <abbr title="Recovery time objective">RTO</abbr><sup>1</sup> '
+        '<span onclick="x()">now</span> and [read](https://alpha.example/x).\n\n'
+        "<script>alert(1)</script>\n"
+    )
+    body = render_markdown(text, "c.md", 0, "safe", collector)
+    assert '<abbr title="Recovery time objective">RTO</abbr><sup>1</sup>' in body.html
+    assert "<span>now</span>" in body.html
+    assert "script" not in body.html and "onclick" not in body.html
+    filled = fill_links(body, ["https://alpha.example/x?utm_source=a"])
+    assert '<a href="https://alpha.example/x?utm_source=a">read</a>' in filled
+    assert [(d.location.line, d.message) for d in collector.warnings] == [
+        (1, "raw HTML attribute 'onclick' on <span> is removed"),
+        (3, "raw HTML <script> is not in the safe subset and is removed"),
+    ]
+
+
+def test_raw_html_safe_refuses_links_images_and_script_urls() -> None:
+    collector = Collector()
+    text = '<a href="https://x.example">x</a> <img src="/a.png"> <q cite="javascript:x">q</q>\n'
+    render_markdown(text, "c.md", 0, "safe", collector)
+    assert [d.message.split(":")[0] for d in collector.errors] == [
+        "raw HTML <a> is not allowed",
+        "raw HTML <img> is not allowed",
+        "raw HTML <q cite='javascript",
+    ]
+
+
+def test_a_placeholder_cannot_be_forged_in_safe_mode() -> None:
+    body = render_markdown("xpromo\x00 0 [a](https://alpha.example/)\n", "c.md", 0, "safe")
+    assert fill_links(body, ["https://alpha.example/?t=1"]).count("?t=1") == 1

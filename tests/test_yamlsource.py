@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 
 from xpromo_site.errors import Location, XpromoError
-from xpromo_site.yamlsource import load_yaml, split_front_matter
+from xpromo_site.yamlsource import load_yaml, read_source, split_front_matter
 
 
 def test_every_node_keeps_its_line_and_column() -> None:
@@ -109,3 +112,49 @@ def test_front_matter_errors(text: str, message: str) -> None:
         split_front_matter(text, "c.md")
     assert caught.value.diagnostics[0].message == message
     assert caught.value.diagnostics[0].location == Location("c.md", 1, 1)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 200_000 + "]" * 200_000 + "\n",  # once crashed the C composer
+        "- " * 100_000 + "x\n",
+        "a: " + "{b: " * 10_000 + "1" + "}" * 10_000 + "\n",
+    ],
+)
+def test_deep_nesting_fails_at_once_with_a_location(text: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(XpromoError) as caught:
+        load_yaml(text, "deep.yaml")
+    assert time.perf_counter() - start < 1.0
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == "this YAML is nested too deeply (more than 64 levels)"
+    assert diagnostic.location.path == "deep.yaml"
+
+
+def test_a_billion_laughs_fails_fast_and_points_at_the_bomb() -> None:
+    lines = ["name: ok", 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for index in range(1, 10):
+        lines.append(f"l{index}: &l{index} [" + ", ".join([f"*l{index - 1}"] * 9) + "]")
+    start = time.perf_counter()
+    with pytest.raises(XpromoError) as caught:
+        load_yaml("\n".join(lines) + "\n", "bomb.yaml", 3)
+    assert time.perf_counter() - start < 0.2  # counted, never expanded
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location.line > 3 + 2
+    assert diagnostic.message == "this YAML expands to too many values (more than 100,000)"
+
+
+def test_a_self_referencing_alias_is_refused() -> None:
+    with pytest.raises(XpromoError):
+        load_yaml("a: &a [*a]\n", "loop.yaml")
+
+
+def test_oversized_sources_are_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "big.md"
+    path.write_bytes(b"x" * 2_000_001)
+    with pytest.raises(XpromoError) as caught:
+        read_source(path, "content/campaigns/big.md")
+    (diagnostic,) = caught.value.diagnostics
+    assert str(diagnostic.location) == "content/campaigns/big.md:1:1"
+    assert diagnostic.message == "the file is too large (2.1 MB; at most 1 MB)"

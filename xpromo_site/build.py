@@ -18,6 +18,7 @@ from .content import load_campaigns, load_pages
 from .enablement import qr_requests
 from .errors import Collector, Diagnostic, Location, Severity, XpromoError
 from .imagecache import CACHE_DIR, ImageCache, ImageStats
+from .images import PreparedImage
 from .links import PartnerHosts, TrackedLink
 from .models import Campaign, Page, Partner, Program
 from .naming import lint_tracking
@@ -35,6 +36,7 @@ class Inputs:
     campaigns: tuple[Campaign, ...]
     pages: tuple[Page, ...]
     warnings: tuple[Diagnostic, ...]
+    images: dict[str, PreparedImage]  # site path → safe version, of logos and copy images
 
 
 @dataclass
@@ -80,8 +82,10 @@ def load_inputs(root: Path, strict: bool = False) -> Inputs:
         collector.diagnostics.extend(error.diagnostics)
         roster = Roster(None, (), frozenset())
     channels = [c.name for c in roster.program.tracking.channels] if roster.program else []
-    campaigns = load_campaigns(root, set(roster.known_ids), collector, channels)
-    pages = load_pages(root, collector)
+    images = dict(roster.logos)
+    html = roster.program.html if roster.program is not None else "off"
+    campaigns = load_campaigns(root, set(roster.known_ids), collector, channels, images, html)
+    pages = load_pages(root, collector, images, html)
     _check_slugs(campaigns, pages, collector)
     _check_links(roster.program, roster.partners, campaigns, collector)
     if roster.program is not None:
@@ -93,7 +97,9 @@ def load_inputs(root: Path, strict: bool = False) -> Inputs:
         ]
     collector.raise_if_errors()
     assert roster.program is not None  # no errors means the program is valid
-    return Inputs(roster.program, roster.partners, campaigns, pages, tuple(collector.warnings))
+    return Inputs(
+        roster.program, roster.partners, campaigns, pages, tuple(collector.warnings), images
+    )
 
 
 def _check_slugs(
@@ -210,17 +216,21 @@ def _render(
         inputs = load_inputs(root, strict)
     with _timed(timings, "assemble"):
         site = assemble(inputs.program, inputs.partners, inputs.campaigns, inputs.pages, today)
-    assets = {}
+    assets: dict[str, PreparedImage] = {}
     used = [p for partner in inputs.partners for p in (partner.logo, partner.logo_on_dark)]
     bodies = [item.campaign.body for item in site.published] + [p.body for p in site.pages]
     for body in bodies:
         used.extend(image.path for image in body.images)
     for path in used:
         if path and path not in assets:
-            assets[path] = (root / path).read_bytes()
+            # GIF and AVIF in copy are not read by xpromo: published as they are
+            assets[path] = inputs.images.get(path) or PreparedImage(
+                (root / path).read_bytes(), 0, 0
+            )
+    logos = {src: image.data for src, image in assets.items()}
     reporter.phase("images", 0)
     with _timed(timings, "images"):
-        images, qr_codes, stats = cache.process(plan_share_images(site, assets), qr_requests(site))
+        images, qr_codes, stats = cache.process(plan_share_images(site, logos), qr_requests(site))
     pages = sum(1 + len(item.variants) for item in site.published)
     reporter.phase("render", pages)
     with _timed(timings, "render"):

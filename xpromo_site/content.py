@@ -11,8 +11,9 @@ from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from .errors import Collector, Location, XpromoError
-from .images import image_problem
+from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
 from .kit import DEFAULT_NETWORKS, NETWORKS
+from .limits import MAX_RASTER_BYTES, size_problem
 from .markdown import render_markdown
 from .models import (
     CAMPAIGN_TYPES,
@@ -37,6 +38,7 @@ from .schema import (
     DateTime,
     Field,
     ListOf,
+    LockupSpec,
     MapOf,
     OneOf,
     Struct,
@@ -233,6 +235,7 @@ CAMPAIGN = Struct(
         "vanity": Field(
             MapOf(slug(), VANITY_CODE), default={}, doc="partner id → code for /go/<code>"
         ),
+        "lockup": Field(LockupSpec("lockup"), default={}),
         "extra": Field(Anything(), default={}),
     },
     "campaign front matter",
@@ -262,6 +265,13 @@ def _markdown_files(root: Path, folder: str, collector: Collector) -> list[tuple
         if path.name.startswith((".", "_")):
             continue
         rel = f"{folder}/{path.name}"
+        if not path.resolve().is_relative_to(root.resolve()):
+            collector.error(
+                Location(rel),
+                f"'{path.name}' is a link to a file outside the site",
+                "copy the file into the site instead of linking to it",
+            )
+            continue
         if path.is_dir():
             for nested in sorted(path.rglob("*.md")):
                 collector.error(
@@ -340,19 +350,42 @@ def _site_path(src: str, rel: str) -> str | None:
     return "/".join(parts)
 
 
-def _image_problem(src: str, path: str | None, root: Path) -> str | None:
+_PATH_HINT = "write the path from the site root, e.g. /assets/diagram.png, or relative to this file"
+
+
+def _image_problem(path: str | None, root: Path) -> tuple[str, str] | None:
+    """Return (problem, hint) for an image path that cannot be used, else None."""
     if path is None:
-        return "points outside the site"
+        return "points outside the site", "keep images inside the site, under assets/"
     if PurePosixPath(path).suffix.lower() not in IMAGE_TYPES:
-        return "is not an image file (SVG, PNG, JPEG, WebP, GIF or AVIF)"
-    if not (root / path).is_file():
-        return f"not found (looked for {path})"
-    found = image_problem(root / path) if path.endswith(CHECKED_IMAGE_TYPES) else None
-    return f"cannot be used: {found}" if found else None
+        return "is not an image file (SVG, PNG, JPEG, WebP, GIF or AVIF)", _PATH_HINT
+    full = root / path
+    try:
+        found = full.is_file()
+        outside = found and not full.resolve().is_relative_to(root.resolve())
+    except OSError as error:  # a name too long for the file system, a link loop
+        return f"is not a usable path ({error.strerror or error})", _PATH_HINT
+    if not found:
+        return f"not found (looked for {path})", _PATH_HINT
+    if outside:
+        return (
+            "is a link to a file outside the site",
+            "copy the image into assets/ instead of linking to it",
+        )
+    too_large = size_problem(full, MAX_RASTER_BYTES)
+    if too_large:
+        return f"cannot be used: {too_large}", "export it again at the size it is shown"
+    return None
 
 
-def _resolve_images(body: Body, rel: str, root: Path, collector: Collector) -> Body:
-    """Return body with each image's site path set; report remote or unusable images."""
+def _resolve_images(
+    body: Body, rel: str, root: Path, collector: Collector, images: dict[str, PreparedImage]
+) -> Body:
+    """Return body with each image's site path set; report remote or unusable images.
+
+    Images xpromo can read (SVG, PNG, JPEG, WebP) are made safe into images; GIF and AVIF
+    are published as they are.
+    """
     resolved = []
     for image in body.images:
         src = image.src
@@ -367,16 +400,24 @@ def _resolve_images(body: Body, rel: str, root: Path, collector: Collector) -> B
             )
             continue
         path = _site_path(src, rel)
-        problem = _image_problem(src, path, root)
+        problem = _image_problem(path, root)
+        if problem is None and path is not None and path.lower().endswith(CHECKED_IMAGE_TYPES):
+            try:
+                prepared = prepare_image(root / path)
+            except ImageProblem as error:
+                problem = (f"cannot be used: {error.message}", error.hint or _PATH_HINT)
+            else:
+                images[path] = prepared
+                if prepared.removed:
+                    collector.warning(
+                        image.location,
+                        f"image '{src}': removed what could run script or load other files: "
+                        + removed_summary(prepared.removed),
+                        "the cleaned image is published; ask for a plain SVG export",
+                    )
         if problem is not None or path is None:
-            collector.error(
-                image.location,
-                f"image '{src}' {problem}",
-                "keep images inside the site, under assets/"
-                if path is None
-                else "write the path from the site root, e.g. /assets/diagram.png, "
-                "or relative to this file",
-            )
+            message, hint = problem or ("points outside the site", "")
+            collector.error(image.location, f"image '{src}' {message}", hint)
             continue
         resolved.append(replace(image, path=path))
     return replace(body, images=tuple(resolved))
@@ -387,12 +428,16 @@ def load_campaigns(
     known_partners: set[str],
     collector: Collector,
     known_channels: Collection[str] = (),
+    images: dict[str, PreparedImage] | None = None,
+    html: str = "off",
 ) -> tuple[Campaign, ...]:
     """Read every campaign file; problems go to collector, valid campaigns are returned.
 
     Channels are checked against known_channels unless it is empty (the program's own
-    channels are unknown when partners.yaml is invalid).
+    channels are unknown when partners.yaml is invalid). The safe version of each image
+    in copy is added to images; html is the program's raw-HTML setting ("off" or "safe").
     """
+    images = images if images is not None else {}
     checker = Checker(collector, root)
     campaigns = []
     slugs: set[str] = set()
@@ -408,7 +453,8 @@ def load_campaigns(
         _cross_check(values, tree, known_partners, checker)
         _check_channels(values, tree, known_channels, checker)
         _check_vanity(values, tree, codes, checker)
-        body = _resolve_images(render_markdown(body_text, rel, body_offset), rel, root, collector)
+        markdown = render_markdown(body_text, rel, body_offset, html, collector)
+        body = _resolve_images(markdown, rel, root, collector, images)
         if slug_ is None or not is_valid(values):
             continue
         campaigns.append(_campaign(slug_, rel, values, tree, body))
@@ -617,6 +663,7 @@ def _campaign(slug_: str, rel: str, values: dict[str, Any], tree: Node, body: An
         if values["form"]
         else None,
         vanity=tuple((values["vanity"] or {}).items()),
+        lockup=values["lockup"] or {},
         extra=values["extra"] or {},
         body=body,
         source=rel,
@@ -634,8 +681,17 @@ def _networks(values: dict[str, Any]) -> tuple[str, ...]:
     return tuple(values["social"] or DEFAULT_NETWORKS)
 
 
-def load_pages(root: Path, collector: Collector) -> tuple[Page, ...]:
-    """Read every plain page; problems go to collector, valid pages are returned."""
+def load_pages(
+    root: Path,
+    collector: Collector,
+    images: dict[str, PreparedImage] | None = None,
+    html: str = "off",
+) -> tuple[Page, ...]:
+    """Read every plain page; problems go to collector, valid pages are returned.
+
+    images and html as for load_campaigns.
+    """
+    images = images if images is not None else {}
     pages = []
     for rel, path in _markdown_files(root, PAGES_DIR, collector):
         slug_ = _slug_of(rel, path, collector)
@@ -651,7 +707,11 @@ def load_pages(root: Path, collector: Collector) -> tuple[Page, ...]:
                 draft=values["draft"],
                 extra=values["extra"] or {},
                 body=_resolve_images(
-                    render_markdown(body_text, rel, body_offset), rel, root, collector
+                    render_markdown(body_text, rel, body_offset, html, collector),
+                    rel,
+                    root,
+                    collector,
+                    images,
                 ),
                 source=rel,
             )

@@ -7,6 +7,7 @@ Exception tree::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -49,9 +50,10 @@ class Diagnostic:
 
         folder, when given, is put before the path (the site folder as the user named it).
         """
-        text = f"{self.location.under(folder)}: {self.severity.value}: {self.message}"
+        where = printable(str(self.location.under(folder)))
+        text = f"{where}: {self.severity.value}: {printable(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {printable(self.hint)}"
         return text
 
     def to_dict(self, folder: str = "") -> dict[str, object]:
@@ -82,6 +84,18 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Return text with control characters and line separators escaped (\\x85, \\n).
+
+    Messages quote what input files say; escaping keeps each diagnostic on its own line,
+    so a hostile file cannot forge lines in a terminal or a CI log.
+    """
+    return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 class XpromoError(Exception):

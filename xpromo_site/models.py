@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .colors import relative_luminance
 from .errors import Location
 
 CAMPAIGN_TYPES = ("webinar", "event", "bundle", "referral", "content", "offer")
@@ -14,6 +16,9 @@ DEFAULT_DISCLOSURE = (
     "Disclosure: the partners on this page promote each other. Some links are referral "
     "links: a partner may earn a commission when you sign up through them, at no cost to you."
 )
+LOCKUP_MODES = ("equal", "host-led", "partner-led")
+SEPARATORS = ("space", "rule", "plus", "x")  # any other text is a linking phrase
+HTML_MODES = ("off", "safe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,30 @@ class Colors:
     text: str
     background: str
     accent: str | None = None
+    link: str | None = None  # links in copy; default: text
+
+    @property
+    def band_is_dark(self) -> bool:
+        """True when text on the primary colour is lighter than it: a dark band."""
+        return relative_luminance(self.on_primary) > relative_luminance(self.primary)
+
+
+@dataclass(frozen=True, slots=True)
+class Lockup:
+    """How co-partner logos are set together in a campaign's hero.
+
+    mode: "equal" (every logo the same visible area), "host-led" (the host's logo
+    max_ratio times the others' area), "partner-led" (each co-partner's max_ratio times
+    the host's). separator: one of SEPARATORS or a linking phrase.
+    """
+
+    mode: str = "equal"
+    separator: str = "x"
+    max_ratio: float = 1.5
+
+    def merged(self, overrides: Mapping[str, Any]) -> Lockup:
+        """Return this lockup with the keys a campaign sets replaced."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +89,8 @@ class Partner:
     colors: Colors
     tracking: PartnerTracking
     logo_on_dark: str | None = None
+    logo_clear_space: float = 0.0  # free space around the logo, as a share of its height
+    logo_min_width: int = 0  # smallest width in CSS pixels the logo may be drawn at
     tagline: str | None = None
     legal: str | None = None
     privacy: str | None = None  # the partner's privacy policy, linked from lead forms
@@ -137,6 +168,8 @@ class Program:
     host: str = "netlify"  # one of HOSTS: which static host's files the build writes
     disclosure: str = DEFAULT_DISCLOSURE
     analytics: Analytics | None = None
+    lockup: Lockup = Lockup()
+    html: str = "off"  # raw HTML in Markdown: "off" (shown as text) or "safe" (sanitised)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     tracking: ProgramTracking = ProgramTracking()
     location: Location = field(default_factory=lambda: Location("partners.yaml"))
@@ -250,6 +283,7 @@ class Campaign:
     affiliate: bool = False  # every link to a partner on its pages is an affiliate link
     form: LeadForm | None = None
     vanity: tuple[tuple[str, str], ...] = ()  # (partner id, code): /go/<code> → its variant
+    lockup: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 

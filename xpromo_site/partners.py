@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
-from math import floor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .analytics import PROVIDERS
-from .colors import contrast_ratio
+from .brand import COLORS, ROLES, check_brand, resolve_colors
 from .errors import Collector, Location
-from .images import image_problem
-from .models import DEFAULT_DISCLOSURE, HOSTS, Analytics, Colors, Partner, PartnerTracking, Program
+from .images import PreparedImage
+from .models import (
+    DEFAULT_DISCLOSURE,
+    HOSTS,
+    HTML_MODES,
+    Analytics,
+    Colors,
+    Lockup,
+    Partner,
+    PartnerTracking,
+    Program,
+)
 from .schema import (
     INVALID,
     SLUG_PATTERN,
@@ -21,9 +30,10 @@ from .schema import (
     Asset,
     Boolean,
     Checker,
-    Color,
     Field,
     ListOf,
+    LockupSpec,
+    Number,
     OneOf,
     Struct,
     Text,
@@ -42,7 +52,6 @@ from .trackingspec import (
 from .yamlsource import Node, load_yaml, read_source
 
 PARTNERS_FILE = "partners.yaml"
-MIN_TEXT_CONTRAST = 4.5  # WCAG 2.2 AA for body text
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
 LOGO_KINDS = "an SVG, PNG, JPEG or WebP"
 
@@ -106,21 +115,19 @@ PROGRAM = Struct(
             Text(max_length=600), doc="the disclosure shown above referral and affiliate links"
         ),
         "analytics": Field(ANALYTICS, doc="one analytics tool; none by default"),
+        "lockup": Field(LockupSpec("program.lockup"), default={}),
+        "content": Field(
+            Struct(
+                {"html": Field(OneOf(HTML_MODES), default="off")},
+                "program.content",
+            ),
+            default={},
+        ),
         "extra": Field(Anything(), default={}),
     },
     "program",
 )
 
-COLORS = Struct(
-    {
-        "primary": Field(Color(), required=True),
-        "on_primary": Field(Color(), required=True),
-        "text": Field(Color(), required=True),
-        "background": Field(Color(), required=True),
-        "accent": Field(Color()),
-    },
-    "colors",
-)
 
 PARTNER = Struct(
     {
@@ -129,6 +136,8 @@ PARTNER = Struct(
         "website": Field(Url(), required=True),
         "logo": Field(Asset(LOGO_TYPES, LOGO_KINDS), required=True),
         "logo_on_dark": Field(Asset(LOGO_TYPES, LOGO_KINDS)),
+        "logo_clear_space": Field(Number(0, 2), default=0.0),
+        "logo_min_width": Field(Number(16, 480, integer=True), default=0),
         "tagline": Field(Text(max_length=200)),
         "colors": Field(COLORS, required=True),
         "legal": Field(Text(max_length=500)),
@@ -156,6 +165,7 @@ class Roster:
     program: Program | None  # None when the program section is invalid
     partners: tuple[Partner, ...]
     known_ids: frozenset[str]  # ids that are valid slugs, even of partners with other errors
+    logos: dict[str, PreparedImage] = field(default_factory=dict)  # site path → safe file
 
 
 def load_program(root: Path, collector: Collector) -> Roster:
@@ -172,6 +182,13 @@ def load_program(root: Path, collector: Collector) -> Roster:
                 hint = f"rename {other} to partners.yaml"
         collector.error(Location(PARTNERS_FILE, 1, 1), "partners.yaml not found", hint)
         return Roster(None, (), frozenset())
+    if not path.resolve().is_relative_to(root.resolve()):
+        collector.error(
+            Location(PARTNERS_FILE, 1, 1),
+            "partners.yaml is a link to a file outside the site",
+            "keep the program's own partners.yaml in its folder",
+        )
+        return Roster(None, (), frozenset())
     tree = load_yaml(read_source(path, PARTNERS_FILE), PARTNERS_FILE)
     if tree.kind == "null":
         collector.error(
@@ -185,13 +202,14 @@ def load_program(root: Path, collector: Collector) -> Roster:
     if data is INVALID:
         return Roster(None, (), frozenset())
 
-    partners, known = _partners(data["partners"], tree.get("partners"), checker)
+    logos: dict[str, PreparedImage] = {}
+    partners, known = _partners(data["partners"], tree.get("partners"), checker, logos)
     program = _program(data["program"], tree.get("program"), known, root, checker)
-    return Roster(program, partners, frozenset(known))
+    return Roster(program, partners, frozenset(known), logos)
 
 
 def _partners(
-    values: Any, node: Node | None, checker: Checker
+    values: Any, node: Node | None, checker: Checker, logos: dict[str, PreparedImage]
 ) -> tuple[tuple[Partner, ...], set[str]]:
     """Return the valid partners and the set of every id that is a valid slug."""
     if node is None or node.kind != "list":
@@ -217,7 +235,10 @@ def _partners(
                 )
                 continue
             first_seen[partner_id] = id_node.location
-        if not is_valid(item) or not _check_brand(item, item_node, checker):
+        if not is_valid(item):
+            continue
+        colors = resolve_colors(item["colors"], item_node.get("colors"), checker)
+        if colors is None or not check_brand(item, item_node, colors, checker, logos):
             continue
         tracking = item["tracking"] or {}
         tracking_node = item_node.get("tracking") or item_node
@@ -234,7 +255,6 @@ def _partners(
                 "give each partner its own tracking.source so reports can tell their traffic apart",
             )
         sources[source.casefold()] = (partner_id, source)
-        colors = item["colors"]
         partners.append(
             Partner(
                 id=partner_id,
@@ -242,16 +262,12 @@ def _partners(
                 website=item["website"],
                 logo=item["logo"],
                 logo_on_dark=item["logo_on_dark"],
+                logo_clear_space=item["logo_clear_space"],
+                logo_min_width=item["logo_min_width"],
                 tagline=item["tagline"],
                 legal=item["legal"],
                 privacy=item["privacy"],
-                colors=Colors(
-                    colors["primary"],
-                    colors["on_primary"],
-                    colors["text"],
-                    colors["background"],
-                    colors["accent"],
-                ),
+                colors=Colors(**{role: colors.values.get(role) for role in ROLES}),  # type: ignore[arg-type]
                 tracking=PartnerTracking(
                     source=source,
                     referral_param=tracking.get("referral_param"),
@@ -278,38 +294,6 @@ def _partners(
                     key, codes.key_locations[key], known, checker, "codes are keyed by partner id"
                 )
     return tuple(partners), known
-
-
-def _check_brand(item: dict[str, Any], node: Node, checker: Checker) -> bool:
-    """Check what the schema cannot: logo files hold images, text colours are readable."""
-    ok = True
-    for key in ("logo", "logo_on_dark"):
-        value_node = node.get(key)
-        if item[key] is None or value_node is None:
-            continue
-        problem = image_problem(checker.root / item[key])
-        if problem:
-            checker.error(
-                value_node.location,
-                f"'{key}' {item[key]}: {problem}",
-                "export the logo again as SVG, PNG, JPEG or WebP",
-            )
-            ok = False
-    colors, colors_node = item["colors"], node.get("colors")
-    for fore, back in (("on_primary", "primary"), ("text", "background")):
-        ratio = contrast_ratio(colors[fore], colors[back])
-        if ratio < MIN_TEXT_CONTRAST and colors_node is not None:
-            best = max(("#FFFFFF", "#000000"), key=lambda c: contrast_ratio(c, colors[back]))
-            where = (colors_node.get(fore) or colors_node).location
-            checker.error(
-                where,
-                f"'colors.{fore}' {colors[fore]} on 'colors.{back}' {colors[back]} has a "
-                f"contrast of {floor(ratio * 100) / 100:.2f}:1; text needs at least 4.5:1",
-                f"choose a darker or lighter {fore}; {best} gives "
-                f"{floor(contrast_ratio(best, colors[back]) * 100) / 100:.2f}:1",
-            )
-            ok = False
-    return ok
 
 
 def _program(
@@ -355,6 +339,7 @@ def _program(
     if rules is None:
         return None
     analytics = values["analytics"]
+    content = values["content"] or {}
     return Program(
         name=values["name"],
         base_url=base_url if base_url.endswith("/") else base_url + "/",
@@ -368,6 +353,8 @@ def _program(
         analytics=Analytics(analytics["provider"], analytics["site"], analytics["consent"])
         if analytics
         else None,
+        lockup=Lockup().merged(values["lockup"] or {}),
+        html=content.get("html") or "off",
         extra=values["extra"] or {},
         tracking=rules,
         location=(node.get("host") or node).location,

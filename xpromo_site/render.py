@@ -20,7 +20,6 @@ from markupsafe import Markup, escape
 
 from . import feeds, structured
 from .analytics import PROVIDERS, expand
-from .colors import is_dark
 from .enablement import (
     CALENDAR_FILE,
     CampaignKit,
@@ -40,8 +39,10 @@ from .enablement import (
 )
 from .errors import Diagnostic
 from .hosts import host_files, plan, policy_for
+from .images import PreparedImage
 from .links import TrackedLink
-from .models import LINK_MARK, Body, Campaign, Partner
+from .lockup import BOXES, Fit, Shape, fit_logos, weights
+from .models import LINK_MARK, SEPARATORS, Body, Campaign, Partner
 from .pagecheck import check_pages
 from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
@@ -107,7 +108,7 @@ def brand_css(partners: Iterable[Partner]) -> str:
         rules.append(
             f".brand-{p.id}{{--brand-primary:{c.primary};--brand-on-primary:{c.on_primary};"
             f"--brand-text:{c.text};--brand-background:{c.background};"
-            f"--brand-accent:{c.accent or c.primary}}}"
+            f"--brand-accent:{c.accent or c.primary};--brand-link:{c.link or c.text}}}"
         )
     return "\n".join(rules) + "\n"
 
@@ -136,12 +137,23 @@ def plan_share_images(site: Site, assets: Mapping[str, bytes]) -> list[ShareImag
     return unique(_share_images(site, assets, _event_views(site)).values())
 
 
+def _own_band_logo(partner: Partner) -> str:
+    """The logo drawn on the partner's own primary: the dark-background one on a dark band."""
+    if partner.colors.band_is_dark and partner.logo_on_dark:
+        return partner.logo_on_dark
+    return partner.logo
+
+
+def _fit_view(fit: Fit) -> dict[str, Any]:
+    return {"class": fit.css_class, "width": fit.width, "height": fit.height}
+
+
 class _Renderer:
     def __init__(
         self,
         site: Site,
         theme: Theme,
-        assets: Mapping[str, bytes],
+        assets: Mapping[str, PreparedImage],
         images: Mapping[str, bytes],
         qr_codes: Mapping[QrRequest, QrCode],
         host: str,
@@ -149,19 +161,34 @@ class _Renderer:
         self.site = site
         self.theme = theme
         self.host = host
+        self.assets = assets
         self.files: dict[str, bytes] = {}
         self.templates: dict[str, str] = {}  # page file → the template that rendered it
         self.events = _event_views(site)
-        self.share_images = _share_images(site, assets, self.events)
+        logos = {src: image.data for src, image in assets.items()}
+        self.share_images = _share_images(site, logos, self.events)
         self.images = images
         self.qr_codes = qr_codes
         self.calendars: dict[str, bytes | None] = {}
         for image in self.share_images.values():
             self.files[image.path] = images[image.path]
-        self.asset_paths = {src: hashed_name(src, data) for src, data in assets.items()}
+        self.asset_paths = {src: hashed_name(src, image.data) for src, image in assets.items()}
         for src, out in self.asset_paths.items():
-            self.files[out] = assets[src]
-        css = theme.static.get("xpromo.css", b"") + b"\n" + brand_css(site.partners).encode()
+            self.files[out] = assets[src].data
+        self.fits: dict[tuple[str, str, str], Fit] = self._site_fits()
+        self.lockups = {
+            variant.path: self._lockup_fits(item, variant)
+            for item in site.published
+            for variant in (item.canonical, *item.variants)
+        }
+        used = {*self.fits.values()} | {fit for fits in self.lockups.values() for _, _, fit in fits}
+        logo_css = "\n".join(sorted(fit.css_rule() for fit in used)) + "\n"
+        css = (
+            theme.static.get("xpromo.css", b"")
+            + b"\n"
+            + brand_css(site.partners).encode()
+            + logo_css.encode()
+        )
         self.stylesheet = hashed_name("static/xpromo.css", css)
         self.files[self.stylesheet] = css
         script = theme.static.get(KIT_SCRIPT)
@@ -187,9 +214,49 @@ class _Renderer:
         self.nav_pages = [{"title": p.title, "path": f"{p.slug}/"} for p in site.pages]
         self.campaigns = {item.campaign.slug: self._campaign(item) for item in site.published}
 
+    # logo sizes ---------------------------------------------------------------------------
+    def _shape(self, partner: Partner, path: str, weight: float = 1.0) -> Shape:
+        image = self.assets[path]
+        return Shape(
+            image.width, image.height, weight, partner.logo_min_width, partner.logo_clear_space
+        )
+
+    def _site_fits(self) -> dict[tuple[str, str, str], Fit]:
+        """Every partner's logos at each place, the same visible area for all partners.
+
+        Keys are (partner id, "logo" or "own_band", size).
+        """
+        drawn = [
+            (partner, kind, path)
+            for partner in self.site.partners
+            for kind, path in (("logo", partner.logo), ("own_band", _own_band_logo(partner)))
+        ]
+        fits = {}
+        for size, box in BOXES.items():
+            sized = fit_logos([self._shape(p, path) for p, _, path in drawn], box)
+            for (partner, kind, _path), fit in zip(drawn, sized, strict=True):
+                fits[(partner.id, kind, size)] = fit
+        return fits
+
+    def _lockup_fits(self, item: Published, variant: Variant) -> list[tuple[Partner, bool, Fit]]:
+        """The hero lockup of a page: each partner, whether on its own band, and its size.
+
+        The lead comes first, on its own band; the host (who leads the canonical page)
+        weighs as the campaign's lockup mode says.
+        """
+        lockup = self.site.program.lockup.merged(item.campaign.lockup)
+        members = [variant.lead, *(p for p in item.partners if p.id != variant.lead.id)]
+        host = item.canonical.lead.id
+        weight = weights(lockup.mode, [p.id == host for p in members], lockup.max_ratio)
+        shapes = [
+            self._shape(p, _own_band_logo(p) if i == 0 else p.logo, weight[i])
+            for i, p in enumerate(members)
+        ]
+        fits = fit_logos(shapes, BOXES["lg"], lockup.max_ratio)
+        return [(p, i == 0, fit) for i, (p, fit) in enumerate(zip(members, fits, strict=True))]
+
     # views handed to templates --------------------------------------------------------
     def _partner(self, partner: Partner) -> dict[str, Any]:
-        dark = is_dark(partner.colors.primary)
         logo = self.asset_paths[partner.logo]
         on_dark = self.asset_paths[partner.logo_on_dark] if partner.logo_on_dark else None
         colors = partner.colors
@@ -201,14 +268,19 @@ class _Renderer:
             "legal": partner.legal,
             "logo": logo,
             "logo_on_dark": on_dark,
-            "logo_for_primary": on_dark if dark and on_dark else logo,
-            "primary_is_dark": dark,
+            "logo_for_primary": self.asset_paths[_own_band_logo(partner)],
+            "primary_is_dark": colors.band_is_dark,
+            "logo_box": {size: _fit_view(self.fits[(partner.id, "logo", size)]) for size in BOXES},
+            "logo_for_primary_box": {
+                size: _fit_view(self.fits[(partner.id, "own_band", size)]) for size in BOXES
+            },
             "colors": {
                 "primary": colors.primary,
                 "on_primary": colors.on_primary,
                 "text": colors.text,
                 "background": colors.background,
                 "accent": colors.accent or colors.primary,
+                "link": colors.link or colors.text,
             },
             "hub_path": f"partners/{partner.id}/",
             "privacy": partner.privacy,
@@ -237,6 +309,24 @@ class _Renderer:
             view["consent_script"] = hashed_name(f"static/{CONSENT_SCRIPT}", data)
             self.files[view["consent_script"]] = data
         return view
+
+    def _lockup(self, item: Published, variant: Variant) -> dict[str, Any]:
+        lockup = self.site.program.lockup.merged(item.campaign.lockup)
+        separator = lockup.separator if lockup.separator in SEPARATORS else "phrase"
+        return {
+            "mode": lockup.mode,
+            "separator": separator,
+            "phrase": lockup.separator if separator == "phrase" else None,
+            "logos": [
+                {
+                    "partner": self.partners[partner.id],
+                    "own_band": own_band,
+                    "host": partner.id == item.canonical.lead.id,
+                    "box": _fit_view(fit),
+                }
+                for partner, own_band, fit in self.lockups[variant.path]
+            ],
+        }
 
     def _campaign(self, item: Published) -> dict[str, Any]:
         campaign = item.campaign
@@ -377,6 +467,7 @@ class _Renderer:
         form = item.campaign.form if item.status is Status.LIVE else None
         return {
             "campaign": self.campaigns[item.campaign.slug],
+            "lockup": self._lockup(item, variant),
             "lead": self.partners[lead.id],
             "co_partners": [self.partners[p.id] for p in item.partners if p.id != lead.id],
             "variant": None if variant.canonical else self.partners[lead.id],
@@ -638,7 +729,7 @@ def sitemap_xml(urls: Iterable[str]) -> str:
 def render_output(
     site: Site,
     theme: Theme,
-    assets: Mapping[str, bytes],
+    assets: Mapping[str, PreparedImage],
     host: str | None = None,
     progress: Callable[[int], None] | None = None,
     images: Mapping[str, bytes] | None = None,
@@ -646,16 +737,17 @@ def render_output(
 ) -> Rendered:
     """Return every output file of the site, sorted by path, with warnings.
 
-    assets maps each referenced source asset path to its bytes; host (default
-    program.host) chooses the static host's files; progress, when given, is called
-    with the number of pages rendered since its last call; images maps each share
-    image's path (see plan_share_images) to its PNG bytes, and qr_codes each QR code
-    the kits need (see enablement.qr_requests) to its files; both are made here when
-    not given. Raises XpromoError for template errors, undrawable logos and pages
-    that would show an affiliate link without the disclosure.
+    assets maps each referenced source asset path to its safe version (bytes and
+    proportions); host (default program.host) chooses the static host's files;
+    progress, when given, is called with the number of pages rendered since its last
+    call; images maps each share image's path (see plan_share_images) to its PNG bytes,
+    and qr_codes each QR code the kits need (see enablement.qr_requests) to its files;
+    both are made here when not given. Raises XpromoError for template errors,
+    undrawable logos and pages that would show an affiliate link without the disclosure.
     """
     if images is None:
-        images = draw_share_images(plan_share_images(site, assets))
+        logos = {src: image.data for src, image in assets.items()}
+        images = draw_share_images(plan_share_images(site, logos))
     if qr_codes is None:
         qr_codes = {request: make_qr(request) for request in qr_requests(site)}
     renderer = _Renderer(site, theme, assets, images, qr_codes, host or site.program.host)

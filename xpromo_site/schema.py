@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import Collector, Location
+from .models import LOCKUP_MODES, SEPARATORS
 from .tracking import is_trackable
 from .yamlsource import Node
 
@@ -282,6 +284,79 @@ class TimeZone(Text):
         return text
 
 
+class ColorOrToken(Color):
+    """A colour, or a reference `{group.token}` to a token of the partner's tokens file."""
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = _text_of(node)
+        if text is not None and re.fullmatch(r"\{[^{}]+\}", text.strip()):
+            return text.strip()
+        return super().check(node, name, checker)
+
+
+class Number(Spec):
+    """A number within bounds; integer=True refuses fractions."""
+
+    def __init__(self, minimum: float, maximum: float, integer: bool = False) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
+        self.integer = integer
+        kind = "a whole number" if integer else "a number"
+        self.what = f"{kind} from {minimum:g} to {maximum:g}"
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        value = node.value if node.kind == "number" else None
+        if value is None or not math.isfinite(value) or (self.integer and value != int(value)):
+            return self.wrong(node, name, checker)
+        if not self.minimum <= value <= self.maximum:
+            return self.wrong(node, name, checker)
+        return int(value) if self.integer else float(value)
+
+
+class Separator(Text):
+    """A lockup separator: space, rule, plus, x (any case), or a linking phrase."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            what='space, rule, plus, x, or a linking phrase such as "in partnership with"',
+            max_length=40,
+        )
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        text = super().check(node, name, checker)
+        if text is INVALID or text.lower() not in SEPARATORS:
+            return text
+        return text.lower()
+
+
+class LockupSpec(Spec):
+    """`lockup:` as a mode alone (`lockup: host-led`) or a mapping of mode, separator and
+    max_ratio. Returns only the keys given, so a campaign's lockup overrides its program's.
+    """
+
+    what = "equal, host-led or partner-led, or a mapping with mode, separator and max_ratio"
+
+    def __init__(self, label: str) -> None:
+        self.mode = OneOf(LOCKUP_MODES)
+        self.struct = Struct(
+            {
+                "mode": Field(self.mode),
+                "separator": Field(Separator()),
+                "max_ratio": Field(Number(1, 4)),
+            },
+            label,
+        )
+
+    def check(self, node: Node, name: str, checker: Checker) -> Any:
+        if node.kind == "mapping":
+            values = self.struct.check(node, name, checker)
+            return {k: v for k, v in values.items() if v is not None}
+        if node.kind == "text":
+            mode = self.mode.check(node, name, checker)
+            return INVALID if mode is INVALID else {"mode": mode}
+        return self.wrong(node, name, checker)
+
+
 class Boolean(Spec):
     what = "true or false"
 
@@ -297,7 +372,8 @@ class OneOf(Spec):
         self.what = "one of " + ", ".join(values)
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
-        text = _text_of(node)
+        # YAML 1.1 reads on/off/yes/no as booleans: a choice named so is still meant as text
+        text = node.raw if node.kind == "boolean" else _text_of(node)
         if text is not None and text.strip() in self.values:
             return text.strip()
         close = difflib.get_close_matches((text or "").lower(), self.values, 1, 0.6)
@@ -331,7 +407,16 @@ class Asset(Text):
                 f"convert it to {self.kinds} file",
             )
         full = checker.root / posix
-        if not full.is_file():
+        try:
+            found = full.is_file()
+            inside = found and full.resolve().is_relative_to(checker.root.resolve())
+        except OSError as error:  # a name too long for the file system, a link loop
+            return checker.error(
+                node.location,
+                f"'{name}' is not a usable path ({error.strerror or error})",
+                "use a short path to a file under assets/",
+            )
+        if not found:
             hint = "check the spelling and that the file is committed"
             parent = full.parent
             if parent.is_dir():
@@ -340,9 +425,7 @@ class Asset(Text):
                 if close:
                     hint = f"did you mean '{(posix.parent / close[0]).as_posix()}'?"
             return checker.error(node.location, f"'{name}' file not found: {text}", hint)
-        try:
-            full.resolve().relative_to(checker.root.resolve())
-        except ValueError:
+        if not inside:
             return checker.error(
                 node.location,
                 f"'{name}' points outside the site (got '{text}')",
@@ -443,11 +526,13 @@ class Struct(Spec):
         label: str = "",
         after: Callable[[dict[str, Any], Node, Checker], None] | None = None,
         example: str | None = None,
+        required_unless: str | None = None,
     ) -> None:
         self.fields = dict(fields)
         self.label = label
         self.after = after
         self.example = example
+        self.required_unless = required_unless  # a key that, when given, makes none required
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
         if node.kind != "mapping":
@@ -465,9 +550,13 @@ class Struct(Spec):
                 meant.update(self._unknown(node, key, name, checker))
         # entries of a list are named by their label; nested mappings by a dotted path
         prefix = "" if not name or name.endswith("]") else f"{name}."
+        waived = self.required_unless is not None and self.required_unless in node.value
         for key, field_ in self.fields.items():
             child = node.value.get(key)
             if child is None:
+                if field_.required and waived:
+                    result[key] = field_.default
+                    continue
                 if field_.required and key not in meant:
                     where = f" in {self.label or name}" if (self.label or name) else ""
                     checker.error(

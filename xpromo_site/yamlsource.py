@@ -15,13 +15,12 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic, Location, XpromoError
+from .limits import MAX_DEPTH, MAX_SOURCE_BYTES, MAX_YAML_VALUES, size_problem
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-MAX_NODES = 200_000  # far beyond any real program; stops alias bombs from exhausting memory
 
 _TAG = "tag:yaml.org,2002:"
 SCALAR_KINDS = {
@@ -131,16 +130,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, depth: int = 0) -> Node:
         self.count += 1
-        if self.count > MAX_NODES or depth > 100:
-            raise XpromoError(
-                [
-                    Diagnostic(
-                        self.location(node),
-                        "this YAML expands to too many values",
-                        "remove recursive or heavily repeated &anchor/*alias references",
-                    )
-                ]
-            )
+        if self.count > MAX_YAML_VALUES or depth > MAX_DEPTH:
+            raise _too_many(self.location(node))
         location = self.location(node)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, location, depth)
@@ -199,11 +190,115 @@ class _Builder:
         return Node(kind, constructors[kind](node), location, raw)
 
 
-def read_source(path: Path, rel: str) -> str:
+def _too_many(location: Location) -> XpromoError:
+    return XpromoError(
+        [
+            Diagnostic(
+                location,
+                f"this YAML expands to too many values (more than {MAX_YAML_VALUES:,})",
+                "remove recursive or heavily repeated &anchor/*alias references",
+            )
+        ]
+    )
+
+
+def _check_depth(text: str, path: str, line_offset: int) -> None:
+    """Refuse YAML nested deeper than MAX_DEPTH before composing it.
+
+    Reads parser events only (libyaml's parser keeps its own stack), so a file of a million
+    '[' fails at once instead of exhausting the composer's recursion.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise XpromoError(
+                    [
+                        Diagnostic(
+                            Location(path, mark.line + 1 + line_offset, mark.column + 1),
+                            f"this YAML is nested too deeply (more than {MAX_DEPTH} levels)",
+                            "a partner program needs a few levels; check for stray [ or { "
+                            "or for lines starting '- - -'",
+                        )
+                    ]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_expansion(root: yaml.Node, path: str, line_offset: int) -> None:
+    """Refuse an alias bomb before expanding it: sizes are counted once per shared node."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = MAX_YAML_VALUES + 1  # a node that contains itself is too large
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(key) + size(value) for key, value in node.value)
+        sizes[id(node)] = min(total, MAX_YAML_VALUES + 1)
+        return sizes[id(node)]
+
+    if size(root) <= MAX_YAML_VALUES:
+        return
+    node = root
+    while True:  # point at the smallest part that is too large on its own
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        larger = [child for child in children if sizes.get(id(child), 0) > MAX_YAML_VALUES]
+        if not larger or larger[0] is node:
+            break
+        node = larger[0]
+    mark = node.start_mark
+    raise _too_many(Location(path, mark.line + 1 + line_offset, mark.column + 1))
+
+
+def _reader_error(
+    error: yaml.reader.ReaderError, text: str, path: str, line_offset: int
+) -> XpromoError:
+    """A character YAML does not allow (a control character), located where it is."""
+    before = text[: error.position]
+    line = before.count("\n") + 1 + line_offset
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    character = error.character if isinstance(error.character, str) else chr(error.character)
+    return XpromoError(
+        [
+            Diagnostic(
+                Location(path, line, col),
+                f"invalid YAML: the control character U+{ord(character):04X} is not allowed",
+                "delete it: it often comes along when text is copied from a PDF or a "
+                "word processor",
+            )
+        ]
+    )
+
+
+def read_source(path: Path, rel: str, limit: int = MAX_SOURCE_BYTES) -> str:
     """Return the UTF-8 text of a source file.
 
-    Raises XpromoError located at the first byte that is not UTF-8.
+    Raises XpromoError located at 1:1 when the file holds more than limit bytes, and at
+    the first byte that is not UTF-8.
     """
+    too_large = size_problem(path, limit)
+    if too_large:
+        raise XpromoError(
+            [
+                Diagnostic(
+                    Location(rel, 1, 1),
+                    too_large,
+                    "split it up, or remove what it does not need (pasted images, repeated text)",
+                )
+            ]
+        )
     data = path.read_bytes()
     try:
         return data.decode("utf-8")
@@ -232,15 +327,19 @@ def load_yaml(text: str, path: str, line_offset: int = 0) -> Node:
     syntax errors, duplicate keys and unsupported tags.
     """
     try:
+        _check_depth(text, path, line_offset)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, path, line_offset) from None
-    except yaml.YAMLError as error:  # pragma: no cover - reader errors without a mark
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, text, path, line_offset) from None
+    except yaml.YAMLError as error:  # pragma: no cover - every other error carries a mark
         raise XpromoError(
             [Diagnostic(Location(path, 1 + line_offset, 1), f"invalid YAML: {error}")]
         ) from None
     if root is None:
         return Node("null", None, Location(path, 1 + line_offset, 1))
+    _check_expansion(root, path, line_offset)
     builder = _Builder(path, line_offset)
     tree = builder.build(root)
     if builder.problems:

@@ -1,0 +1,263 @@
+"""SVG sanitising: what draws stays, what could run or load goes, bombs are refused."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from xpromo_site.svg import SvgError, css_problem, sanitise_svg
+
+HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+CLEAN = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 32">'
+    '<rect width="32" height="32"/></svg>\n'
+)
+
+
+def _svg(body: str, attributes: str = 'viewBox="0 0 120 32"') -> bytes:
+    return f"{HEAD} {attributes}>{body}</svg>".encode()
+
+
+def _png_data_url(size: tuple[int, int] = (2, 2)) -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (255, 0, 0)).save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_clean_svg_comes_out_byte_for_byte() -> None:
+    result = sanitise_svg(CLEAN.encode())
+    assert result.data == CLEAN.encode()
+    assert (result.width, result.height, result.removed) == (120, 32, ())
+
+
+@pytest.mark.parametrize(
+    ("body", "attributes", "removed", "gone"),
+    [
+        ("<script>alert(1)</script>", "", "<script> (line 1)", b"alert"),
+        ("", 'onload="alert(1)"', "the event handler onload on <svg> (line 1)", b"onload"),
+        (
+            '<a xlink:href="javascript:alert(1)"><rect/></a>',
+            "",
+            "a javascript: URL on <a> (line 1)",
+            b"javascript",
+        ),
+        (
+            '<image href="https://tracker.example/p.png" width="1" height="1"/>',
+            "",
+            "a reference to https://tracker.example/p.png on <image> (line 1)",
+            b"tracker",
+        ),
+        (
+            '<use href="other.svg#logo"/>',
+            "",
+            "a reference to other.svg#logo on <use> (line 1)",
+            b"other",
+        ),
+        (
+            '<image href="data:image/svg+xml;base64,PHN2Zy8+" width="1" height="1"/>',
+            "",
+            "a data: URL on <image> (line 1)",
+            b"data:",
+        ),
+        (
+            '<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>',
+            "",
+            "<foreignObject> (line 1)",
+            b"div",
+        ),
+        ('<set attributeName="fill" to="red"/>', "", "animation <set> (line 1)", b"<set"),
+        (
+            "<style>@import url(https://x.example/a.css);</style>",
+            "",
+            "<style> with @import (line 1)",
+            b"import",
+        ),
+        (
+            '<rect style="fill:url(https://x.example/p)"/>',
+            "",
+            "a style with url(https://x.example/p) on <rect> (line 1)",
+            b"x.example",
+        ),
+        (
+            '<rect fill="url(https://x.example/#g)"/>',
+            "",
+            "url(https://x.example/#g) in fill on <rect> (line 1)",
+            b"x.example",
+        ),
+        (
+            "<style>.a{background:image-set('x.png' 1x)}</style>",
+            "",
+            "<style> with image-set() (line 1)",
+            b"image-set",
+        ),
+    ],
+)
+def test_what_could_run_or_load_is_removed_and_reported(
+    body: str, attributes: str, removed: str, gone: bytes
+) -> None:
+    result = sanitise_svg(_svg(body, f'viewBox="0 0 1 1" {attributes}'))
+    assert result.removed == (removed,)
+    assert gone not in result.data.lower()
+
+
+def test_editor_data_goes_quietly() -> None:
+    svg = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<!-- made by hand -->\n'
+        b'<svg xmlns="http://www.w3.org/2000/svg" '
+        b'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" width="20" height="10" '
+        b'inkscape:version="1"><metadata>Jane</metadata>'
+        b'<inkscape:thing/><g inkscape:label="Layer" data-name="x">'
+        b'<rect width="5" height="5"/></g></svg>'
+    )
+    result = sanitise_svg(svg)
+    assert result.removed == ()
+    assert result.data == (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10" viewBox="0 0 20 10">'
+        b'<g><rect width="5" height="5"/></g></svg>\n'
+    )
+
+
+def test_local_references_and_embedded_rasters_stay() -> None:
+    data_url = _png_data_url()
+    body = (
+        '<defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs>'
+        '<rect fill="url(#g)" width="2" height="2"/><use xlink:href="#g"/>'
+        f'<image href="{data_url}" width="2" height="2"/>'
+        "<style>.a{fill:url('#g')}</style>"
+    )
+    result = sanitise_svg(_svg(body))
+    assert result.removed == ()
+    assert b'fill="url(#g)"' in result.data
+    assert b'<use href="#g"/>' in result.data
+    assert data_url.encode() in result.data
+
+
+def test_an_embedded_raster_that_is_not_an_image_goes() -> None:
+    fake = "data:image/png;base64," + base64.b64encode(b"<script>alert(1)</script>").decode()
+    result = sanitise_svg(_svg(f'<image href="{fake}" width="2" height="2"/>'))
+    assert result.removed == ("a data: URL on <image> (line 1)",)
+    assert b"<image" not in result.data
+
+
+def test_an_svg_without_namespace_is_read_as_svg() -> None:
+    result = sanitise_svg(b'<svg viewBox="0 0 4 2"><script>x</script><rect/></svg>')
+    assert (
+        result.data == b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 2"><rect/></svg>\n'
+    )
+    assert result.removed == ("<script> (line 1)",)
+
+
+def test_text_after_a_removed_element_is_kept() -> None:
+    result = sanitise_svg(_svg("<text>Hello <script>x</script>world<tspan>!</tspan></text>"))
+    assert b"<text>Hello world<tspan>!</tspan></text>" in result.data
+
+
+@pytest.mark.parametrize(
+    ("svg", "message"),
+    [
+        (
+            b'<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]><svg>&a;</svg>',
+            "line 1: the SVG declares XML entities (a), which could expand without end or read "
+            "other files; xpromo never expands them",
+        ),
+        (
+            b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<svg>&x;</svg>',
+            "line 1: the SVG declares XML entities (x), which could expand without end or read "
+            "other files; xpromo never expands them",
+        ),
+        (b"<svg><rect></svg>", "line 1: the file is not well-formed XML (mismatched tag)"),
+        (b"\n\n<svg>&nbsp;</svg>", "line 3: the file is not well-formed XML (undefined entity)"),
+        (b"<html/>", "line 1: the file is not an SVG image (its root element is not <svg>)"),
+        (
+            b"<svg/>",
+            "line 1: the SVG has no viewBox and no width and height in pixels, so its proportions "
+            "are unknown",
+        ),
+        (b'<svg viewBox="0 0 0 10"/>', "line 1: the SVG's viewBox '0 0 0 10' is not four numbers"),
+        (
+            b'<svg viewBox="0 0 1 1">' + b"<g>" * 100 + b"</g>" * 100 + b"</svg>",
+            "line 1: the SVG is nested too deeply (more than 64 levels)",
+        ),
+    ],
+)
+def test_what_cannot_be_made_safe_is_refused(svg: bytes, message: str) -> None:
+    with pytest.raises(SvgError) as caught:
+        sanitise_svg(svg)
+    assert str(caught.value) == message
+    assert caught.value.hint
+
+
+def test_a_billion_laughs_fails_at_once() -> None:
+    entities = ['<!ENTITY l0 "lol">'] + [
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10)
+    ]
+    svg = f"<!DOCTYPE svg [{''.join(entities)}]><svg>&l9;</svg>".encode()
+    start = time.perf_counter()
+    with pytest.raises(SvgError):
+        sanitise_svg(svg)
+    assert time.perf_counter() - start < 0.5
+
+
+def test_a_million_nested_groups_fail_at_once() -> None:
+    svg = b'<svg viewBox="0 0 1 1">' + b"<g>" * 300_000 + b"</g>" * 300_000 + b"</svg>"
+    start = time.perf_counter()
+    with pytest.raises(SvgError):
+        sanitise_svg(svg)
+    assert time.perf_counter() - start < 0.5
+
+
+def test_units_give_proportions() -> None:
+    result = sanitise_svg(b'<svg width="2in" height="48pt"/>')
+    assert (result.width, result.height) == (192, 64)
+    assert b'viewBox="0 0 192 64"' in result.data
+
+
+@pytest.mark.parametrize(
+    ("css", "problem"),
+    [
+        (".a{fill:#fff}", None),
+        (".a{fill:url(#g)}", None),
+        ("@import 'x.css';", "@import"),
+        (".a{background:url(x.png)}", "url(x.png)"),
+        (".a{background:u\\72l(x.png)}", "escaped characters"),
+        (".a{width:expression(alert(1))}", "expression"),
+        (".a{background:url(#g}", "url()"),
+    ],
+)
+def test_css_problem(css: str, problem: str | None) -> None:
+    assert css_problem(css) == problem
+
+
+FRAGMENTS = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        '<a href="javascript:alert(1)"><rect/></a>',
+        '<image href="https://x.example/p.png"/>',
+        '<rect onclick="x()" fill="url(https://x.example)"/>',
+        "<style>@import url(//x.example)</style>",
+        '<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>',
+        '<set attributeName="href" to="javascript:alert(1)"/>',
+        '<g><rect width="1" height="1"/></g>',
+        "<text>hi</text>",
+        '<use href="#a"/>',
+        "<!-- c -->",
+    ]
+)
+
+
+@given(st.lists(FRAGMENTS, max_size=8))
+@settings(max_examples=80, deadline=None)
+def test_the_output_is_safe_and_stable(fragments: list[str]) -> None:
+    result = sanitise_svg(_svg("".join(fragments)))
+    lowered = result.data.lower()
+    for needle in (b"<script", b"javascript:", b"onclick", b"x.example", b"<set", b"foreignobject"):
+        assert needle not in lowered
+    again = sanitise_svg(result.data)
+    assert (again.data, again.removed) == (result.data, ())
