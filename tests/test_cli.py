@@ -45,7 +45,7 @@ def test_build_writes_the_site_and_reports_counts(
     first, second, third = out.splitlines()
     assert first.startswith(f"Built 23 pages into {demo_copy}/public/ in ")
     assert first.endswith(": 6 campaigns (3 live, 1 ended, 1 scheduled, 1 draft) of 4 partners")
-    assert second == "  94 files, 31 images, 97 tracked links, no warnings"
+    assert second == "  96 files, 33 images, 97 tracked links, no warnings"
     assert re.fullmatch(
         r"  share images: 10 drawn \([\d.]+ images/s\), 0 reused from the cache; "
         r"QR codes: 7 made, 0 reused",

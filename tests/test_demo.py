@@ -389,7 +389,7 @@ def test_the_lockup_separator_and_phrase(site: Path) -> None:
 def test_every_logo_class_is_in_the_stylesheet_and_no_page_has_inline_style(site: Path) -> None:
     (css_path,) = (site / "static").glob("xpromo.*.css")
     css = css_path.read_text()
-    for path in site.rglob("*.html"):
+    for path in site_pages(site):
         root = parse_html(path.read_text())
         for element in root.iter():
             assert "style" not in element.attrs, path

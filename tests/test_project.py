@@ -138,3 +138,12 @@ def test_ruff_is_clean(command: list[str]) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compact_css_drops_comments_and_indentation_only() -> None:
+    from xpromo_site.themes import compact_css
+
+    source = (
+        '/* a comment */\n.a {\n  content: "/* not a comment */";\n}\n\n/* x */ .b{color:red}\n'
+    )
+    assert compact_css(source) == '.a {\ncontent: "/* not a comment */";\n}\n.b{color:red}\n'

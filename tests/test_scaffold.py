@@ -77,6 +77,39 @@ SEMANTIC = {
     "campaign-form-partner-without-privacy",
     "campaign-vanity-duplicate",
     "campaign-vanity-not-partner",
+    # Markdown bodies, files and their contents, design tokens and contrast
+    "campaign-image-data",
+    "campaign-image-javascript",
+    "campaign-image-svg-entities",
+    "campaign-image-symlink-outside",
+    "campaign-link-data",
+    "campaign-link-file-scheme",
+    "campaign-link-javascript",
+    "campaign-link-script-obfuscated",
+    "campaign-partner-forging-a-log-line",
+    "campaign-raw-html-javascript-url",
+    "campaign-raw-html-link",
+    "colors-accent-low-contrast",
+    "colors-button-on-page-low-contrast",
+    "colors-link-low-contrast",
+    "colors-text-low-contrast",
+    "partner-dark-band-without-logo",
+    "partner-logo-jpeg-holds-png",
+    "partner-logo-path-too-long",
+    "tokens-alias-cycle",
+    "tokens-alias-missing",
+    "tokens-color-space-without-fallback",
+    "tokens-contrast-fails",
+    "tokens-file-not-found",
+    "tokens-file-too-large",
+    "tokens-json-syntax-error",
+    "tokens-mapped-token-not-a-color",
+    "tokens-not-an-object",
+    "tokens-out-of-gamut",
+    "tokens-reference-without-from",
+    "tokens-role-ambiguous",
+    "tokens-role-missing",
+    "tokens-see-through",
     # file names and folders, not file contents
     "campaign-file-name-not-slug",
     "campaign-in-subfolder",
@@ -156,7 +189,7 @@ def test_new_program_builds_at_once(tmp_path: Path, capsys: pytest.CaptureFixtur
     folder = tmp_path / "program"
     code, out, _ = run(["new", "program", str(folder)], capsys)
     assert code == 0
-    assert out.startswith(f"Wrote 10 files into {folder}/.")
+    assert out.startswith(f"Wrote 12 files into {folder}/.")
     report = check(folder, dt.date.fromisoformat(TODAY), strict=True)
     assert len(report.site.live) == 1
     assert (folder / "schemas" / "partners.schema.json").is_file()

@@ -19,10 +19,13 @@ from .schema import (
     Asset,
     Boolean,
     Color,
+    ColorOrToken,
     Date,
     DateTime,
     ListOf,
+    LockupSpec,
     MapOf,
+    Number,
     OneOf,
     Spec,
     Struct,
@@ -74,7 +77,9 @@ def spec_schema(spec: Spec) -> dict[str, Any]:
             properties[key] = child
         schema = {"type": "object", "properties": properties, "additionalProperties": False}
         required = [key for key, field in spec.fields.items() if field.required]
-        if required:
+        if required and spec.required_unless is not None:
+            schema["anyOf"] = [{"required": required}, {"required": [spec.required_unless]}]
+        elif required:
             schema["required"] = required
     elif isinstance(spec, ListOf):
         schema = {"type": "array", "items": spec_schema(spec.item)}
@@ -91,6 +96,14 @@ def spec_schema(spec: Spec) -> dict[str, Any]:
         schema["propertyNames"].pop("type", None)
     elif isinstance(spec, Anything):
         schema = {"type": "object"}
+    elif isinstance(spec, LockupSpec):
+        schema = {"anyOf": [spec_schema(spec.mode), spec_schema(spec.struct)]}
+    elif isinstance(spec, Number):
+        schema = {
+            "type": "integer" if spec.integer else "number",
+            "minimum": spec.minimum,
+            "maximum": spec.maximum,
+        }
     elif isinstance(spec, Boolean):
         schema = {"type": "boolean"}
     elif isinstance(spec, OneOf):
@@ -99,6 +112,8 @@ def spec_schema(spec: Spec) -> dict[str, Any]:
         schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
     elif isinstance(spec, DateTime):
         schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2})?$"}
+    elif isinstance(spec, ColorOrToken):
+        schema = {"type": "string", "pattern": "^(?:#(?:[0-9a-fA-F]{3}){1,2}|\\{[^{}]+\\})$"}
     elif isinstance(spec, Color):
         schema = {"type": "string", "pattern": "^#(?:[0-9a-fA-F]{3}){1,2}$"}
     elif isinstance(spec, Url):

@@ -47,7 +47,7 @@ from .pagecheck import check_pages
 from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
 from .site import Published, Site, Status, Variant
-from .themes import Theme, render_template, template_path
+from .themes import Theme, compact_css, render_template, template_path
 
 MONTHS = (
     "January",
@@ -184,8 +184,7 @@ class _Renderer:
         used = {*self.fits.values()} | {fit for fits in self.lockups.values() for _, _, fit in fits}
         logo_css = "\n".join(sorted(fit.css_rule() for fit in used)) + "\n"
         css = (
-            theme.static.get("xpromo.css", b"")
-            + b"\n"
+            compact_css(theme.static.get("xpromo.css", b"").decode("utf-8")).encode()
             + brand_css(site.partners).encode()
             + logo_css.encode()
         )

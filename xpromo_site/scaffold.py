@@ -25,19 +25,25 @@ class ScaffoldError(Exception):
     """A request `xpromo new` cannot carry out (a usage problem, not bad input)."""
 
 
-def logo_svg(name: str, color: str) -> str:
-    """Return a placeholder wordmark: a rounded square in color and the name."""
+def logo_svg(name: str, color: str, on_dark: bool = False) -> str:
+    """Return a placeholder wordmark: a rounded square in color and the name.
+
+    on_dark gives the version for dark backgrounds: white square, white name.
+    """
     initial = (name[:1] or "?").upper()
+    square, letter, word = (
+        ("#FFFFFF", color, "#FFFFFF") if on_dark else (color, "#FFFFFF", "#1A1A1A")
+    )
     width = 64 + 11 * len(name)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="48" '
         f'viewBox="0 0 {width} 48">\n'
         f"  <title>{_xml(name)}</title>\n"
-        f'  <rect x="2" y="4" width="40" height="40" rx="9" fill="{color}"/>\n'
+        f'  <rect x="2" y="4" width="40" height="40" rx="9" fill="{square}"/>\n'
         f'  <text x="22" y="31" font-family="sans-serif" font-size="22" font-weight="700" '
-        f'fill="#FFFFFF" text-anchor="middle">{_xml(initial)}</text>\n'
+        f'fill="{letter}" text-anchor="middle">{_xml(initial)}</text>\n'
         f'  <text x="52" y="31" font-family="sans-serif" font-size="20" font-weight="700" '
-        f'fill="#1A1A1A">{_xml(name)}</text>\n'
+        f'fill="{word}">{_xml(name)}</text>\n'
         "</svg>\n"
     )
 
@@ -52,7 +58,7 @@ def _partner_entry(partner_id: str, name: str, website: str, color: str, indent:
         f"  name: {name}                     # the brand as it should be printed",
         f"  website: {website}               # links in copy to this site are tracked",
         f"  logo: assets/logos/{partner_id}.svg  # SVG, PNG, JPEG or WebP, for light backgrounds",
-        f"  # logo_on_dark: assets/logos/{partner_id}-white.svg  # for dark backgrounds",
+        f"  logo_on_dark: assets/logos/{partner_id}-white.svg  # for dark backgrounds (its band)",
         "  # tagline: One short line shown on the partner's hub",
         "  colors:                         # quote colours: an unquoted # starts a comment",
         f'    primary: "{color}"             # the brand colour; bands and buttons',
@@ -175,7 +181,9 @@ def new_program(target: Path, today: dt.date, schemas: dict[str, str]) -> list[P
             + _partner_entry(partner, "Globex", "https://globex.example", "#0F766E", "  ")
         ),
         f"assets/logos/{owner}.svg": logo_svg("Acme", "#0B5FFF"),
+        f"assets/logos/{owner}-white.svg": logo_svg("Acme", "#0B5FFF", on_dark=True),
         f"assets/logos/{partner}.svg": logo_svg("Globex", "#0F766E"),
+        f"assets/logos/{partner}-white.svg": logo_svg("Globex", "#0F766E", on_dark=True),
         "content/campaigns/launch-webinar.md": _campaign_text(
             "launch-webinar",
             [owner, partner],
@@ -271,11 +279,14 @@ def new_partner(root: Path, partner_id: str, name: str | None, website: str | No
     logo = root / "assets" / "logos" / f"{partner_id}.svg"
     logo.parent.mkdir(parents=True, exist_ok=True)
     logo.write_text(logo_svg(label, "#5B21B6"), encoding="utf-8")
+    white = logo.with_name(f"{partner_id}-white.svg")
+    white.write_text(logo_svg(label, "#5B21B6", on_dark=True), encoding="utf-8")
     partners_file.write_text(before + entry + text[end:], encoding="utf-8")
     try:
         _known_partners(root)
     except XpromoError:
         partners_file.write_text(text, encoding="utf-8")
         logo.unlink()
+        white.unlink()
         raise
     return logo

@@ -89,6 +89,32 @@ def template_path(theme: Theme, name: str) -> str:
     return name if Path(shown).is_absolute() else shown
 
 
+def compact_css(css: str) -> str:
+    """Return css without comments, indentation or blank lines, for delivery.
+
+    Strings are kept as written (a "/*" inside quotes is not a comment); nothing else
+    changes, so the result means exactly what the source means.
+    """
+    out: list[str] = []
+    index, length = 0, len(css)
+    while index < length:
+        char = css[index]
+        if char in "\"'":
+            end = index + 1
+            while end < length and css[end] != char:
+                end += 2 if css[end] == "\\" else 1
+            out.append(css[index : end + 1])
+            index = end + 1
+        elif css.startswith("/*", index):
+            end = css.find("*/", index + 2)
+            index = length if end < 0 else end + 2
+        else:
+            out.append(char)
+            index += 1
+    lines = (line.strip() for line in "".join(out).splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
 def _display(filename: str | None, root: Path) -> str:
     if not filename:
         return "<template>"
