@@ -271,3 +271,13 @@ def test_schema_command_writes_the_schemas(
         "partners.schema.json",
     ]
     assert out.count("Wrote ") == 3
+
+
+def test_the_field_reference_is_generated_from_the_validators(update_golden: bool) -> None:
+    from xpromo_site.editor_schema import reference_markdown
+
+    path = REPO / "docs" / "FIELDS.md"
+    if update_golden:
+        path.write_text(reference_markdown())
+    assert path.read_text() == reference_markdown(), "run pytest --update-golden"
+    assert "|  |" not in path.read_text(), "every field needs a one-line meaning (doc=)"

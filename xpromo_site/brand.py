@@ -11,7 +11,7 @@ from .errors import Diagnostic, Location, XpromoError
 from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
 from .limits import MAX_LOGO_PIXELS
 from .models import Colors
-from .schema import INVALID, Asset, Checker, ColorOrToken, Field, Struct
+from .schema import INVALID, Asset, Checker, ColorOrToken, Field, Struct, describe
 from .tokens import ALIAS, Resolved, TokenFile, load_tokens
 from .yamlsource import Node
 
@@ -179,3 +179,17 @@ def check_brand(
         )
         ok = False
     return ok
+
+
+describe(
+    COLORS,
+    {
+        "primary": "the brand colour: bands and buttons",
+        "on_primary": "text and icons drawn on primary",
+        "text": "body text",
+        "background": "page background",
+        "accent": "highlight rules and details (3:1 on background); default primary",
+        "link": "links in copy; default text",
+        "from": "a design tokens file the colours come from",
+    },
+)

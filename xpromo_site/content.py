@@ -46,6 +46,7 @@ from .schema import (
     TimeZone,
     Url,
     check_known,
+    describe,
     is_valid,
     slug,
     suggest_slug,
@@ -717,3 +718,51 @@ def load_pages(
             )
         )
     return tuple(pages)
+
+
+describe(
+    CAMPAIGN,
+    {
+        "title": "the page's headline",
+        "type": "chooses the page's type block",
+        "partners": "two or more partner ids taking part",
+        "summary": "the page's lead and meta description",
+        "starts": "published from this day",
+        "ends": "the offer is over after this day",
+        "cta": "the call to action; its link is tracked",
+        "draft": "drafts are never published",
+        "event": "when and where (webinars and events)",
+        "offer": "the offer (bundles and offers)",
+        "referral": "what the referred audience gets (referrals)",
+        "lockup": "this campaign's lockup, over the program's",
+        "extra": "free-form data for templates",
+    },
+)
+describe(
+    EVENT,
+    {"venue": "where it happens; default Online"},
+)
+describe(
+    OFFER,
+    {
+        "price": "the offer as printed",
+        "was": "the usual price, struck through",
+        "includes": "what the offer includes",
+        "code": "a code to redeem it",
+        "terms": "the small print",
+    },
+)
+describe(
+    REFERRAL,
+    {"reward": "what the referred audience gets", "terms": "the small print"},
+)
+describe(FORM, {"heading": "the form's heading"})
+describe(
+    PAGE,
+    {
+        "title": "the page's title",
+        "description": "its meta description",
+        "draft": "drafts are not published",
+        "extra": "free-form data for templates",
+    },
+)

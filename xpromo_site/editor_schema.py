@@ -144,3 +144,47 @@ def schemas() -> dict[str, str]:
         document["description"] = description
         result[name] = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     return result
+
+
+def _type_of(spec: Spec) -> str:
+    if isinstance(spec, Struct):
+        return "mapping"
+    if isinstance(spec, ListOf):
+        return f"list of {_type_of(spec.item)}"
+    return spec.what
+
+
+def _rows(spec: Struct, prefix: str) -> list[str]:
+    rows = []
+    for key, field in spec.fields.items():
+        path = f"{prefix}{key}"
+        required = "yes" if field.required else "no"
+        if field.default not in (None, {}, []):
+            required += f", `{json.dumps(field.default)}`"
+        doc = field.doc or ""
+        rows.append(f"| `{path}` | {_type_of(field.spec)} | {required} | {doc} |")
+        child = field.spec
+        if isinstance(child, ListOf) and isinstance(child.item, Struct):
+            rows += _rows(child.item, f"{path}[].")
+        elif isinstance(child, Struct):
+            rows += _rows(child, f"{path}.")
+        elif isinstance(child, LockupSpec):
+            rows += _rows(child.struct, f"{path}.")
+    return rows
+
+
+def reference_markdown() -> str:
+    """Return docs/FIELDS.md: every field of every file, from the validators themselves."""
+    parts = [
+        "# Every field\n\n"
+        "Generated from the validators xpromo checks input with (`xpromo_site/editor_schema.py`);\n"
+        "do not edit by hand. [REFERENCE.md](REFERENCE.md) explains the fields in prose.\n"
+    ]
+    for name, (spec, title, description) in DOCUMENTS.items():
+        parts.append(
+            f"\n## {title}\n\n{description} Editor schema: `schemas/{name}`.\n\n"
+            "| key | type | required, default | meaning |\n| --- | --- | --- | --- |\n"
+            + "\n".join(_rows(spec, ""))
+            + "\n"
+        )
+    return "".join(parts)

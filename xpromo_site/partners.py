@@ -39,6 +39,7 @@ from .schema import (
     Text,
     Url,
     check_known,
+    describe,
     is_valid,
     slug,
 )
@@ -118,7 +119,13 @@ PROGRAM = Struct(
         "lockup": Field(LockupSpec("program.lockup"), default={}),
         "content": Field(
             Struct(
-                {"html": Field(OneOf(HTML_MODES), default="off")},
+                {
+                    "html": Field(
+                        OneOf(HTML_MODES),
+                        default="off",
+                        doc="raw HTML in Markdown: off (shown as text) or safe (sanitised)",
+                    )
+                },
                 "program.content",
             ),
             default={},
@@ -359,3 +366,35 @@ def _program(
         tracking=rules,
         location=(node.get("host") or node).location,
     )
+
+
+describe(
+    PROGRAM,
+    {
+        "language": "the pages' lang, a BCP 47 tag",
+        "tracking": "how links are tagged: medium, channels, dictionary",
+        "lockup": "how partner logos are set together in each hero",
+        "content": "what raw HTML in Markdown does",
+        "extra": "free-form data for templates",
+    },
+)
+describe(
+    PARTNER,
+    {
+        "name": "the brand as it should be printed",
+        "website": "the brand's site; links in copy to it are tracked",
+        "logo": "the logo for light backgrounds",
+        "logo_on_dark": "the logo for dark backgrounds (required when the band is dark)",
+        "logo_clear_space": "free space around the logo, as a share of its height",
+        "logo_min_width": "the narrowest the logo may be drawn, in CSS pixels",
+        "tagline": "a short line shown on the partner's hub",
+        "colors": "the brand's colours by role, or from a design tokens file",
+        "legal": "the trademark line printed in the footer",
+        "tracking": "utm_source and the partner's referral scheme",
+        "extra": "free-form data for templates",
+    },
+)
+describe(
+    ROOT,
+    {"program": "the program itself", "partners": "every partner's brand guidelines"},
+)

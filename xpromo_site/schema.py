@@ -7,6 +7,7 @@ keys with a "did you mean" hint. The same specs document the file contract.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import math
@@ -340,9 +341,9 @@ class LockupSpec(Spec):
         self.mode = OneOf(LOCKUP_MODES)
         self.struct = Struct(
             {
-                "mode": Field(self.mode),
-                "separator": Field(Separator()),
-                "max_ratio": Field(Number(1, 4)),
+                "mode": Field(self.mode, doc="how logos share the lockup's weight"),
+                "separator": Field(Separator(), doc="what stands between two logos"),
+                "max_ratio": Field(Number(1, 4), doc="the largest logo's area over the smallest"),
             },
             label,
         )
@@ -513,6 +514,15 @@ class Field:
     required: bool = False
     default: Any = None
     doc: str = ""
+
+
+def describe(struct: Struct, docs: Mapping[str, str]) -> None:
+    """Give struct's fields their one-line meanings (kept beside the struct they document).
+
+    Raises KeyError for a key the struct does not have, so docs cannot drift from fields.
+    """
+    for key, doc in docs.items():
+        struct.fields[key] = dataclasses.replace(struct.fields[key], doc=doc)
 
 
 class Struct(Spec):

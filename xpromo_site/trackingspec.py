@@ -21,6 +21,7 @@ from .schema import (
     Text,
     Token,
     TrackingText,
+    describe,
     slug,
 )
 from .tracking import CODE_TRANSFORMS, UTM_NAMES
@@ -212,3 +213,27 @@ def program_tracking(
         allowed_sources=located("sources"),
         allowed_mediums=located("mediums"),
     )
+
+
+describe(
+    TRACKING_PROGRAM,
+    {
+        "channels": "channel name → its utm_medium and utm_content",
+        "allowed": "the program's dictionary of sources and mediums",
+    },
+)
+describe(
+    ALLOWED,
+    {"sources": "the only utm_source values allowed", "mediums": "the only utm_medium values"},
+)
+describe(
+    PARTNER_TRACKING,
+    {
+        "referral_param": "the query parameter this partner's site reads to credit a referrer",
+        "codes": "partner id → the code this partner gives that referrer",
+        "referral_transform": "how codes are written: none or base64",
+        "subid_param": "a parameter carrying the campaign, variant or placement",
+        "subid_value": "what subid_param carries",
+        "fixed_params": "parameters added to every link to this partner",
+    },
+)
