@@ -26,19 +26,12 @@ from .kit import (
     stable_zip,
 )
 from .links import TrackedLink
+from .models import CAMPAIGN_TYPE_LABELS as TYPE_LABELS
 from .models import Partner
 from .qrcodes import QrCode, QrRequest, qr_request
 from .shareimages import HEIGHT, WIDTH, Logo, ShareImage
 from .site import Published, Site, Variant
 
-TYPE_LABELS = {
-    "webinar": "Webinar",
-    "event": "Event",
-    "bundle": "Bundle",
-    "referral": "Referral",
-    "content": "Guide",
-    "offer": "Offer",
-}
 EMAIL_CHANNEL, SOCIAL_CHANNEL, PRINT_CHANNEL = "email", "social", "print"
 KIT_DIR = "kit"
 CALENDAR_FILE = "event.ics"

@@ -11,6 +11,15 @@ from .colors import relative_luminance
 from .errors import Location
 
 CAMPAIGN_TYPES = ("webinar", "event", "bundle", "referral", "content", "offer")
+# how each type is named to visitors (themes get it as the global `type_labels`)
+CAMPAIGN_TYPE_LABELS = {
+    "webinar": "Webinar",
+    "event": "Event",
+    "bundle": "Bundle",
+    "referral": "Referral",
+    "content": "Guide",
+    "offer": "Offer",
+}
 HOSTS = ("netlify", "cloudflare", "github-pages", "s3")
 DEFAULT_DISCLOSURE = (
     "Disclosure: the partners on this page promote each other. Some links are referral "

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from .errors import Diagnostic, Location, XpromoError
+from .models import CAMPAIGN_TYPE_LABELS
 
 BUILTIN_THEME = Path(__file__).parent / "themes" / "default"
 
@@ -53,7 +54,7 @@ def _environment(site_templates: str | None) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(site_templates))
     loaders.append(jinja2.PrefixLoader({"default": builtin_templates}))
     loaders.append(builtin_templates)
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -62,6 +63,8 @@ def _environment(site_templates: str | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=True,
     )
+    environment.globals["type_labels"] = CAMPAIGN_TYPE_LABELS
+    return environment
 
 
 def load_theme(root: Path, name: str) -> Theme:
