@@ -116,11 +116,13 @@ def generate(
     for pid, website in zip(ids, websites, strict=True):
         color = rng.choice(PRIMARIES)
         (out / "assets" / "logos" / f"{pid}.svg").write_text(_logo(pid, color))
+        (out / "assets" / "logos" / f"{pid}-white.svg").write_text(_logo(pid, "#FFFFFF"))
         lines += [
             f"  - id: {pid}",
             f"    name: Brand {pid[6:]}",
             f"    website: {website}",
             f"    logo: assets/logos/{pid}.svg",
+            f"    logo_on_dark: assets/logos/{pid}-white.svg",  # every primary is dark
             "    colors:",
             f'      primary: "{color}"',
             '      on_primary: "#FFFFFF"',
