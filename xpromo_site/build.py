@@ -24,6 +24,7 @@ from .models import Campaign, Page, Partner, Program
 from .naming import lint_tracking
 from .output import publish
 from .partners import Roster, load_program
+from .qrcodes import QrCode, QrRequest
 from .render import OutputFile, plan_share_images, render_output
 from .site import Site, Status, assemble
 from .themes import load_theme
@@ -210,6 +211,7 @@ def _render(
     reporter: Reporter,
     cache: ImageCache,
     host: str | None = None,
+    draw: bool = True,
 ) -> tuple[Site, list[OutputFile], Inputs, ImageStats]:
     reporter.phase("load", 0)
     with _timed(timings, "load"):
@@ -228,14 +230,22 @@ def _render(
                 (root / path).read_bytes(), 0, 0
             )
     logos = {src: image.data for src, image in assets.items()}
-    reporter.phase("images", 0)
-    with _timed(timings, "images"):
-        images, qr_codes, stats = cache.process(plan_share_images(site, logos), qr_requests(site))
+    images: dict[str, bytes] = {}
+    qr_codes: dict[QrRequest, QrCode] = {}
+    stats = ImageStats()
+    if draw:
+        reporter.phase("images", 0)
+        with _timed(timings, "images"):
+            images, qr_codes, stats = cache.process(
+                plan_share_images(site, logos), qr_requests(site)
+            )
     pages = sum(1 + len(item.variants) for item in site.published)
     reporter.phase("render", pages)
     with _timed(timings, "render"):
         theme = load_theme(root, inputs.program.theme)
-        rendered = render_output(site, theme, assets, host, reporter.advance, images, qr_codes)
+        rendered = render_output(
+            site, theme, assets, host, reporter.advance, images, qr_codes, draw
+        )
     warnings = [*_lifecycle_warnings(site), *rendered.warnings]
     if strict and warnings:
         raise XpromoError([Diagnostic(d.location, d.message, d.hint) for d in warnings])
@@ -269,17 +279,19 @@ def check(
     host: str | None = None,
     reporter: Reporter | None = None,
     cache: Path | None = None,
+    images: bool = True,
 ) -> BuildReport:
     """Validate and render the program under root without writing anything.
 
     host overrides program.host. Share images come from the cache folder (default:
-    .xpromo-cache/ under root) when they are there and are drawn in memory otherwise.
+    .xpromo-cache/ under root) when they are there and are drawn in memory otherwise;
+    with images False, pages and kits go without share images and QR codes.
     Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
-    images = ImageCache(cache or root / CACHE_DIR, writable=False)
+    drawn = ImageCache(cache or root / CACHE_DIR, writable=False)
     site, files, inputs, stats = _render(
-        root, today, strict, timings, reporter or NullReporter(), images, host
+        root, today, strict, timings, reporter or NullReporter(), drawn, host, images
     )
     return BuildReport(site, files, inputs.warnings, timings, images=stats)
 
@@ -292,17 +304,21 @@ def build(
     host: str | None = None,
     reporter: Reporter | None = None,
     cache: Path | None = None,
+    images: bool = True,
 ) -> BuildReport:
     """Build the program under root into output; the old output stays if anything fails.
 
     host overrides program.host. Share images drawn are kept in the cache folder
     (default: .xpromo-cache/ under root), so the next build reuses every image whose
-    inputs did not change. Raises XpromoError for bad input.
+    inputs did not change; with images False, pages and kits go without share images
+    and QR codes. Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
     reporter = reporter or NullReporter()
-    images = ImageCache(cache or root / CACHE_DIR)
-    site, files, inputs, stats = _render(root, today, strict, timings, reporter, images, host)
+    drawn = ImageCache(cache or root / CACHE_DIR)
+    site, files, inputs, stats = _render(
+        root, today, strict, timings, reporter, drawn, host, images
+    )
     reporter.phase("write", len(files))
     with _timed(timings, "write"):
         written = publish(files, output)

@@ -129,6 +129,15 @@ host_option = click.option(
 )
 
 
+images_option = click.option(
+    "--images/--no-images",
+    default=True,
+    show_default=True,
+    help="Draw share images and QR codes; --no-images leaves them out of pages and kits "
+    "(fast previews of large programs).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xpromo")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -219,6 +228,7 @@ def _images_line(report: BuildReport) -> str | None:
 @host_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the time of each phase.")
+@images_option
 def build_command(
     source: Path,
     output: Path | None,
@@ -227,6 +237,7 @@ def build_command(
     host: str | None,
     quiet: bool,
     verbose: bool,
+    images: bool,
 ) -> None:
     """Build the site into the output folder; on any error the old output stays as it was."""
     output = output if output is not None else source / "public"
@@ -234,7 +245,7 @@ def build_command(
     day = _today(today)
     progress = _TerminalProgress(enabled=not quiet and sys.stderr.isatty())
     try:
-        report = build(source, output, day, strict, host, progress)
+        report = build(source, output, day, strict, host, progress, images=images)
     except XpromoError as error:
         progress.close()
         _print_diagnostics(error.diagnostics, source)
@@ -263,13 +274,14 @@ def build_command(
     show_default=True,
     help="text for people; json for tools; github to annotate pull requests in Actions.",
 )
+@images_option
 def check_command(
-    source: Path, today: str | None, strict: bool, host: str | None, style: str
+    source: Path, today: str | None, strict: bool, host: str | None, style: str, images: bool
 ) -> None:
     """Validate the program and render it in memory; write nothing."""
     day = _today(today)
     try:
-        report = check(source, day, strict, host)
+        report = check(source, day, strict, host, images=images)
     except XpromoError as error:
         _print_diagnostics(error.diagnostics, source, style)
         count = len(error.diagnostics)

@@ -157,6 +157,7 @@ class _Renderer:
         images: Mapping[str, bytes],
         qr_codes: Mapping[QrRequest, QrCode],
         host: str,
+        draw: bool = True,
     ) -> None:
         self.site = site
         self.theme = theme
@@ -166,7 +167,8 @@ class _Renderer:
         self.templates: dict[str, str] = {}  # page file → the template that rendered it
         self.events = _event_views(site)
         logos = {src: image.data for src, image in assets.items()}
-        self.share_images = _share_images(site, logos, self.events)
+        self.draw = draw  # False: pages and kits go without share images and QR codes
+        self.share_images = _share_images(site, logos, self.events) if draw else {}
         self.images = images
         self.qr_codes = qr_codes
         self.calendars: dict[str, bytes | None] = {}
@@ -441,8 +443,10 @@ class _Renderer:
             self.calendars[variant.path] = ics
         return self.calendars[variant.path]
 
-    def _share_image_view(self, item: Published, variant: Variant) -> dict[str, Any]:
-        image = self.share_images[variant.path]
+    def _share_image_view(self, item: Published, variant: Variant) -> dict[str, Any] | None:
+        image = self.share_images.get(variant.path)
+        if image is None:
+            return None
         return {
             "path": image.path,
             "url": self.site.program.base_url + image.path,
@@ -521,7 +525,7 @@ class _Renderer:
             data = kit_zip(self.site, partner, kits)
             path = kit_zip_path(partner)
             self.files[path] = data
-            download = {"path": path, "size": size_label(len(data))}
+            download = {"path": path, "size": size_label(len(data)), "images": self.draw}
         context = self._common(f"partners/{partner.id}/", partner, [partner])
         context.update(
             {
@@ -554,14 +558,14 @@ class _Renderer:
         event = self.events[item.campaign.slug]
         line = kicker(item, event)
         facts = details(item, event, _referral_code(item, variant, self.site))
-        image = self.share_images[variant.path]
-        qr = print_qr(item, variant.lead)
+        image = self.share_images.get(variant.path)
+        qr = print_qr(item, variant.lead) if self.draw else None
         return campaign_kit(
             self.site,
             item,
             variant.lead,
             image,
-            self.images[image.path],
+            self.images[image.path] if image is not None else None,
             kit_copy(item, variant.lead, line, facts),
             self._calendar(item, variant),
             self.qr_codes[qr] if qr is not None else None,
@@ -734,6 +738,7 @@ def render_output(
     progress: Callable[[int], None] | None = None,
     images: Mapping[str, bytes] | None = None,
     qr_codes: Mapping[QrRequest, QrCode] | None = None,
+    draw: bool = True,
 ) -> Rendered:
     """Return every output file of the site, sorted by path, with warnings.
 
@@ -742,15 +747,17 @@ def render_output(
     progress, when given, is called with the number of pages rendered since its last
     call; images maps each share image's path (see plan_share_images) to its PNG bytes,
     and qr_codes each QR code the kits need (see enablement.qr_requests) to its files;
-    both are made here when not given. Raises XpromoError for template errors,
-    undrawable logos and pages that would show an affiliate link without the disclosure.
+    both are made here when not given. With draw False, pages and kits go without share
+    images and QR codes (images and qr_codes are then not needed). Raises XpromoError
+    for template errors, undrawable logos and pages that would show an affiliate link
+    without the disclosure.
     """
     if images is None:
         logos = {src: image.data for src, image in assets.items()}
-        images = draw_share_images(plan_share_images(site, logos))
+        images = draw_share_images(plan_share_images(site, logos)) if draw else {}
     if qr_codes is None:
-        qr_codes = {request: make_qr(request) for request in qr_requests(site)}
-    renderer = _Renderer(site, theme, assets, images, qr_codes, host or site.program.host)
+        qr_codes = {request: make_qr(request) for request in qr_requests(site)} if draw else {}
+    renderer = _Renderer(site, theme, assets, images, qr_codes, host or site.program.host, draw)
     renderer.home()
     for item in site.published:
         renderer.campaign_pages(item)
