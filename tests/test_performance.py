@@ -22,7 +22,8 @@ def test_no_images_leaves_share_images_and_qr_codes_out(
     assert "share images:" not in out
     files = snapshot(demo_copy / "public")
     assert not [p for p in files if p.startswith("assets/share/") or "qr-code" in p]
-    assert not (demo_copy / CACHE_DIR).exists()
+    assert not (demo_copy / CACHE_DIR / "share").exists()
+    assert not (demo_copy / CACHE_DIR / "qr").exists()
     page = files["cloud-backup-webinar/contoso/index.html"].decode()
     assert "og:image" not in page
     assert 'name="twitter:card"' in page

@@ -111,6 +111,27 @@ def discloses(scan: PageScan, disclosure: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class PageVerdict:
+    """What the policy and the disclosure rule need of one page, small enough to keep for all."""
+
+    script_hashes: frozenset[str]
+    style_hashes: frozenset[str]
+    inline_attributes: bool  # has style= or on...= attributes, which the policy blocks
+    discloses: bool  # the disclosure comes before the first sponsored link (or none)
+
+
+def check_page(html: str, disclosure: str) -> PageVerdict:
+    """Return the verdict on one rendered page, for `judge` to gather."""
+    scan = scan_page(html)
+    return PageVerdict(
+        frozenset(csp_hash(body) for body in scan.inline_scripts),
+        frozenset(csp_hash(body) for body in scan.inline_styles),
+        bool(scan.inline_attributes),
+        discloses(scan, disclosure),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class CheckedPages:
     script_hashes: tuple[str, ...]  # sorted, without repeats
     style_hashes: tuple[str, ...]
@@ -124,17 +145,27 @@ def check_pages(pages: Mapping[str, tuple[str, str]], disclosure: str) -> Checke
     blocks; raises XpromoError, located at the template, for pages that show a
     referral or affiliate link without the disclosure before it.
     """
+    return judge(
+        {name: (check_page(html, disclosure), template) for name, (html, template) in pages.items()}
+    )
+
+
+def judge(verdicts: Mapping[str, tuple[PageVerdict, str]]) -> CheckedPages:
+    """Gather every page's verdict (output path → (verdict, template path)), in path order.
+
+    Returns what check_pages returns and raises as it does.
+    """
     scripts: set[str] = set()
     styles: set[str] = set()
     failed: dict[str, list[str]] = {}
     blocked: dict[str, list[str]] = {}
-    for name, (html, template) in pages.items():
-        scan = scan_page(html)
-        scripts.update(csp_hash(body) for body in scan.inline_scripts)
-        styles.update(csp_hash(body) for body in scan.inline_styles)
-        if scan.inline_attributes:
+    for name in sorted(verdicts):
+        verdict, template = verdicts[name]
+        scripts.update(verdict.script_hashes)
+        styles.update(verdict.style_hashes)
+        if verdict.inline_attributes:
             blocked.setdefault(template, []).append(name)
-        if not discloses(scan, disclosure):
+        if not verdict.discloses:
             failed.setdefault(template, []).append(name)
     if failed:
         raise XpromoError(

@@ -8,10 +8,11 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
@@ -37,17 +38,18 @@ from .enablement import (
     share_image,
     size_label,
 )
-from .errors import Diagnostic
+from .errors import Diagnostic, XpromoError
 from .hosts import host_files, plan, policy_for
 from .images import PreparedImage
 from .links import TrackedLink
 from .lockup import BOXES, Fit, Shape, fit_logos, weights
 from .models import LINK_MARK, SEPARATORS, Body, Campaign, Partner
-from .pagecheck import check_pages
+from .pagecheck import PageVerdict, check_page, judge
 from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
 from .site import Published, Site, Status, Variant
 from .themes import Theme, render_template, template_path
+from .workers import run, split
 
 MONTHS = (
     "January",
@@ -74,6 +76,35 @@ CONSENT_SCRIPT = "consent.js"
 class OutputFile:
     path: str  # relative to the output folder, "/"-separated
     data: bytes
+
+
+class Sink(Protocol):
+    """Receives output files as they are rendered; workers' sinks are merged into the main one."""
+
+    def add(self, path: str, data: bytes) -> None:
+        """Take the file at path (relative, "/"-separated) with its final bytes."""
+
+    def result(self) -> Any:
+        """Return what this sink took, picklable, for merge."""
+
+    def merge(self, result: Any) -> None:
+        """Take what another sink (a worker's) returned from result()."""
+
+
+class Memory:
+    """A Sink keeping every file in memory: for check and for tests."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def add(self, path: str, data: bytes) -> None:
+        self.files[path] = data
+
+    def result(self) -> dict[str, bytes]:
+        return self.files
+
+    def merge(self, result: dict[str, bytes]) -> None:
+        self.files.update(result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +188,17 @@ class _Renderer:
         images: Mapping[str, bytes],
         qr_codes: Mapping[QrRequest, QrCode],
         host: str,
+        out: Sink,
         draw: bool = True,
     ) -> None:
         self.site = site
+        self.out = out
         self.theme = theme
         self.host = host
         self.assets = assets
-        self.files: dict[str, bytes] = {}
         self.templates: dict[str, str] = {}  # page file → the template that rendered it
+        self.verdicts: dict[str, PageVerdict] = {}  # page file → what pagecheck found
+        self.deferred: dict[str, bytes] = {}  # page file → its compressed HTML, for later
         self.events = _event_views(site)
         logos = {src: image.data for src, image in assets.items()}
         self.draw = draw  # False: pages and kits go without share images and QR codes
@@ -173,10 +207,10 @@ class _Renderer:
         self.qr_codes = qr_codes
         self.calendars: dict[str, bytes | None] = {}
         for image in self.share_images.values():
-            self.files[image.path] = images[image.path]
+            self.out.add(image.path, images[image.path])
         self.asset_paths = {src: hashed_name(src, image.data) for src, image in assets.items()}
         for src, out in self.asset_paths.items():
-            self.files[out] = assets[src].data
+            self.out.add(out, assets[src].data)
         self.fits: dict[tuple[str, str, str], Fit] = self._site_fits()
         self.lockups = {
             variant.path: self._lockup_fits(item, variant)
@@ -192,14 +226,14 @@ class _Renderer:
             + logo_css.encode()
         )
         self.stylesheet = hashed_name("static/xpromo.css", css)
-        self.files[self.stylesheet] = css
+        self.out.add(self.stylesheet, css)
         script = theme.static.get(KIT_SCRIPT)
         self.kit_script = hashed_name(f"static/{KIT_SCRIPT}", script) if script else None
         for name, data in theme.static.items():
             if name == KIT_SCRIPT and self.kit_script is not None:
-                self.files[self.kit_script] = data
+                self.out.add(self.kit_script, data)
             elif name not in ("xpromo.css", CONSENT_SCRIPT):
-                self.files[f"static/{name}"] = data
+                self.out.add(f"static/{name}", data)
         self.analytics = self._analytics()
         self.partners = {p.id: self._partner(p) for p in site.partners}
         self.program = {
@@ -212,7 +246,7 @@ class _Renderer:
         }
         icon = render_template(theme, "favicon.svg", {"program": self.program}).encode()
         self.icon = hashed_name("static/favicon.svg", icon)
-        self.files[self.icon] = icon
+        self.out.add(self.icon, icon)
         self.nav_pages = [{"title": p.title, "path": f"{p.slug}/"} for p in site.pages]
         self.campaigns = {item.campaign.slug: self._campaign(item) for item in site.published}
 
@@ -309,7 +343,7 @@ class _Renderer:
         if chosen.consent:
             data = self.theme.static.get(CONSENT_SCRIPT, b"")
             view["consent_script"] = hashed_name(f"static/{CONSENT_SCRIPT}", data)
-            self.files[view["consent_script"]] = data
+            self.out.add(view["consent_script"], data)
         return view
 
     def _lockup(self, item: Published, variant: Variant) -> dict[str, Any]:
@@ -380,8 +414,12 @@ class _Renderer:
     def page(self, path: str, template: str, context: dict[str, Any]) -> None:
         html = render_template(self.theme, template, context)
         name = path + "index.html" if path.endswith("/") or not path else path
-        self.files[name] = html.encode("utf-8")
+        self.verdicts[name] = check_page(html, self.site.program.disclosure)
         self.templates[name] = template
+        if self.host == "github-pages":  # kept, small, until the policy is known
+            self.deferred[name] = zlib.compress(html.encode("utf-8"), 1)
+        else:
+            self.out.add(name, html.encode("utf-8"))
 
     def redirect_page(self, path: str, target: str) -> None:
         """Write a page at path that sends browsers to target: hosts that honour the
@@ -416,7 +454,7 @@ class _Renderer:
             context["calendar"] = None
             if ics is not None:
                 context["calendar"] = variant.path + CALENDAR_FILE
-                self.files[context["calendar"]] = ics
+                self.out.add(context["calendar"], ics)
             self.page(variant.path, "campaign.html", context)
 
     def _organization(self, partner: Partner) -> dict[str, Any]:
@@ -508,7 +546,7 @@ class _Renderer:
             if kit is not None:
                 kits.append(kit)
                 for name, data in kit.files().items():
-                    self.files[kit.folder + name] = data
+                    self.out.add(kit.folder + name, data)
             entries.append(
                 {
                     "campaign": self.campaigns[item.campaign.slug],
@@ -524,7 +562,7 @@ class _Renderer:
         if kits:
             data = kit_zip(self.site, partner, kits)
             path = kit_zip_path(partner)
-            self.files[path] = data
+            self.out.add(path, data)
             download = {"path": path, "size": size_label(len(data)), "images": self.draw}
         context = self._common(f"partners/{partner.id}/", partner, [partner])
         context.update(
@@ -552,7 +590,7 @@ class _Renderer:
     def feeds(self) -> None:
         """Write the program's Atom feed and each partner's."""
         for path, text in feeds.site_feeds(self.site).items():
-            self.files[path] = text.encode("utf-8")
+            self.out.add(path, text.encode("utf-8"))
 
     def _kit(self, item: Published, variant: Variant) -> CampaignKit:
         event = self.events[item.campaign.slug]
@@ -599,15 +637,14 @@ class _Renderer:
     def manifests(self) -> None:
         site = self.site
         rows = site.links()
-        self.files["links.csv"] = links_csv(rows).encode("utf-8")
-        self.files["links.json"] = links_json(rows).encode("utf-8")
+        self.out.add("links.csv", links_csv(rows).encode("utf-8"))
+        self.out.add("links.json", links_json(rows).encode("utf-8"))
         urls = [site.program.base_url]
         urls += [site.program.base_url + item.canonical.path for item in site.live]
         urls += [site.program.base_url + f"{page.slug}/" for page in site.pages]
-        self.files["sitemap.xml"] = sitemap_xml(urls).encode("utf-8")
-        self.files["robots.txt"] = (
-            f"User-agent: *\nAllow: /\n\nSitemap: {site.program.base_url}sitemap.xml\n"
-        ).encode()
+        self.out.add("sitemap.xml", sitemap_xml(urls).encode("utf-8"))
+        robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.program.base_url}sitemap.xml\n"
+        self.out.add("robots.txt", robots.encode())
 
     # security and hosting -----------------------------------------------------------------
     def secure(self) -> tuple[Diagnostic, ...]:
@@ -616,23 +653,24 @@ class _Renderer:
         Returns warnings; raises XpromoError when a page would show a referral or
         affiliate link without the disclosure before it.
         """
-        pages = {
-            name: (self.files[name].decode("utf-8"), template_path(self.theme, template))
-            for name, template in sorted(self.templates.items())
-        }
-        checked = check_pages(pages, self.site.program.disclosure)
+        paths = {name: template_path(self.theme, name) for name in set(self.templates.values())}
+        checked = judge(
+            {page: (self.verdicts[page], paths[t]) for page, t in self.templates.items()}
+        )
         csp = policy_for(
             self.site,
             checked.script_hashes,
             checked.style_hashes,
             own_scripts=self.kit_script is not None,
         )
-        if self.host == "github-pages":
-            meta = str(escape(csp.meta())).encode()
-            for name in self.templates:
-                self.files[name] = self.files[name].replace(CSP_MARK.encode(), meta)
+        meta = str(escape(csp.meta())).encode()
+        for name in sorted(self.deferred):  # GitHub Pages: the policy goes into each page
+            self.out.add(
+                name, zlib.decompress(self.deferred[name]).replace(CSP_MARK.encode(), meta)
+            )
         output = host_files(plan(self.site, csp), self.host)
-        self.files.update(output.files)
+        for path, data in output.files.items():
+            self.out.add(path, data)
         return (*checked.warnings, *output.warnings)
 
 
@@ -757,19 +795,85 @@ def render_output(
         images = draw_share_images(plan_share_images(site, logos)) if draw else {}
     if qr_codes is None:
         qr_codes = {request: make_qr(request) for request in qr_requests(site)} if draw else {}
-    renderer = _Renderer(site, theme, assets, images, qr_codes, host or site.program.host, draw)
+    memory = Memory()
+    warnings = render_site(site, theme, assets, memory, Memory, host, progress, images, qr_codes)
+    files = [OutputFile(path, data) for path, data in sorted(memory.files.items())]
+    return Rendered(files, warnings)
+
+
+def render_site(
+    site: Site,
+    theme: Theme,
+    assets: Mapping[str, PreparedImage],
+    out: Sink,
+    new_sink: Callable[[], Sink],
+    host: str | None,
+    progress: Callable[[int], None] | None,
+    images: Mapping[str, bytes],
+    qr_codes: Mapping[QrRequest, QrCode],
+    draw: bool = True,
+    workers: int = 1,
+) -> tuple[Diagnostic, ...]:
+    """Render every output file of the site into out; return warnings.
+
+    images and qr_codes are as render_output takes them (empty with draw False).
+    With workers above 1, campaign pages and hubs are rendered by that many forked
+    processes, each into a sink from new_sink, merged into out in a fixed order: the
+    files are the same as with one. Raises what render_output raises.
+    """
+    renderer = _Renderer(
+        site, theme, assets, images, qr_codes, host or site.program.host, out, draw
+    )
     renderer.home()
-    for item in site.published:
-        renderer.campaign_pages(item)
-        if progress is not None:
-            progress(1 + len(item.variants))
-    for partner in site.partners:
-        renderer.hub(partner)
+    tasks = [(True, index) for index in range(len(site.published))]
+    tasks += [(False, index) for index in range(len(site.partners))]
+
+    def render_chunk(chunk: Sequence[tuple[bool, int]]) -> _Chunk:
+        if workers > 1:  # a forked worker: keep only what this chunk makes
+            renderer.out = new_sink()
+            renderer.verdicts, renderer.templates, renderer.deferred = {}, {}, {}
+        pages = 0
+        try:
+            for is_campaign, index in chunk:
+                if is_campaign:
+                    item = site.published[index]
+                    renderer.campaign_pages(item)
+                    pages += 1 + len(item.variants)
+                else:
+                    renderer.hub(site.partners[index])
+        except XpromoError as error:
+            return _Chunk(pages, None, {}, {}, {}, error.diagnostics)
+        if workers <= 1:
+            return _Chunk(pages, None, {}, {}, {}, ())
+        result = renderer.out.result()
+        return _Chunk(pages, result, renderer.verdicts, renderer.templates, renderer.deferred, ())
+
+    for done in run(render_chunk, split(tasks, workers), workers):
+        if done.errors:
+            raise XpromoError(list(done.errors))
+        if workers > 1:
+            out.merge(done.files)
+            renderer.verdicts.update(done.verdicts)
+            renderer.templates.update(done.templates)
+            renderer.deferred.update(done.deferred)
+        if progress is not None and done.pages:
+            progress(done.pages)
+    renderer.out = out
     renderer.plain_pages()
     renderer.not_found()
     renderer.vanity_pages()
     renderer.feeds()
     renderer.manifests()
-    warnings = renderer.secure()
-    files = [OutputFile(path, data) for path, data in sorted(renderer.files.items())]
-    return Rendered(files, warnings)
+    return renderer.secure()
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """What rendering a chunk of campaigns and hubs gave, sent back from a worker."""
+
+    pages: int
+    files: Any  # the worker's sink's result(), or None when rendered in this process
+    verdicts: dict[str, PageVerdict]
+    templates: dict[str, str]
+    deferred: dict[str, bytes]
+    errors: Sequence[Diagnostic]

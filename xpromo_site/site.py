@@ -34,6 +34,29 @@ def status_of(campaign: Campaign, today: dt.date) -> Status:
     return Status.LIVE
 
 
+def status_window(
+    campaigns: tuple[Campaign, ...], today: dt.date
+) -> tuple[dt.date | None, dt.date | None]:
+    """Return the days (from, until) around today on which no campaign changes status.
+
+    from <= today < until.
+
+    None stands for no bound. A build's output depends on its date only through these
+    statuses (the built-in templates do not print the date).
+    """
+    changes = set()
+    for campaign in campaigns:
+        if campaign.draft:
+            continue
+        if campaign.starts is not None:
+            changes.add(campaign.starts)  # scheduled before, live from
+        if campaign.ends is not None:
+            changes.add(campaign.ends + dt.timedelta(days=1))  # ended from the day after
+    before = [day for day in changes if day <= today]
+    after = [day for day in changes if day > today]
+    return (max(before) if before else None, min(after) if after else None)
+
+
 @dataclass(frozen=True, slots=True)
 class Variant:
     """One rendered campaign page: the canonical one, or one partner's variant."""
