@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from tests.conftest import edit
 from tests.test_cli import run, snapshot
+from xpromo_site.build import build
+from xpromo_site.errors import XpromoError
 from xpromo_site.imagecache import CACHE_DIR
+from xpromo_site.models import Campaign
+from xpromo_site.site import status_window
+from xpromo_site.themes import BUILTIN_THEME
 
 TODAY = "2026-11-23"
 
@@ -40,6 +49,183 @@ def test_no_images_leaves_share_images_and_qr_codes_out(
     code, out, err = run(["check", "-s", str(demo_copy), "--today", TODAY, "--no-images"], capsys)
     assert code == 0, err
     assert "share images:" not in out
+
+
+def _stats(folder: Path) -> dict[str, tuple[int, int]]:
+    """Return every file's (inode, mtime_ns): they move only when the file is written."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def _build(site: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    code, out, err = run(["build", "-s", str(site), "--today", TODAY, *extra], capsys)
+    assert code == 0, err
+    return out
+
+
+def test_a_no_change_build_is_up_to_date_and_writes_nothing(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys)
+    before = _stats(demo_copy / "public")
+    out = _build(demo_copy, capsys)
+    assert re.fullmatch(
+        rf"Up to date: 23 pages in {demo_copy}/public/ in [\d.]+s; no input, option or "
+        r"campaign status changed since the last build \(--force builds anyway\)\n",
+        out,
+    )
+    assert _stats(demo_copy / "public") == before
+    # a forced build renders everything and still writes no file whose bytes are the same
+    assert _build(demo_copy, capsys, "--force").startswith("Built 23 pages")
+    assert _stats(demo_copy / "public") == before
+
+
+def test_a_touched_input_rebuilds_without_rewriting_identical_files(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys)
+    before = _stats(demo_copy / "public")
+    (demo_copy / "content" / "campaigns" / "refer-a-team.md").touch()
+    assert _build(demo_copy, capsys).startswith("Built 23 pages")
+    assert _stats(demo_copy / "public") == before
+
+
+def test_a_campaign_change_rewrites_only_the_files_that_show_it(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys, "--no-images")
+    before = _stats(demo_copy / "public")
+    old = snapshot(demo_copy / "public")
+    campaign = demo_copy / "content" / "campaigns" / "cloud-backup-webinar.md"
+    text = campaign.read_text(encoding="utf-8")
+    campaign.write_text(text.rstrip("\n") + "\n\nOne more paragraph.\n", encoding="utf-8")
+    assert _build(demo_copy, capsys, "--no-images").startswith("Built 23 pages")
+    after = _stats(demo_copy / "public")
+    new = snapshot(demo_copy / "public")
+    assert after.keys() == before.keys()
+    moved = {path for path in after if after[path] != before[path]}
+    changed = {path for path in new if new[path] != old[path]}
+    assert moved == changed  # what was written is exactly what differs
+    assert {p for p in changed if p.endswith(".html")} == {
+        "cloud-backup-webinar/index.html",
+        "cloud-backup-webinar/contoso/index.html",
+        "cloud-backup-webinar/northwind/index.html",
+    }
+
+
+def test_a_template_or_partners_change_rebuilds_what_shows_it(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys, "--no-images")
+    old = snapshot(demo_copy / "public")
+    edit(
+        demo_copy / "themes" / "northwind" / "templates" / "campaign.html",
+        "Questions about this campaign",
+        "Any question about this campaign",
+    )
+    edit(demo_copy / "partners.yaml", "name: Contoso Backup", "name: Contoso Group")
+    assert _build(demo_copy, capsys, "--no-images").startswith("Built")
+    new = snapshot(demo_copy / "public")
+    notices = [p for p in old if b"Questions about this campaign" in old[p]]
+    assert len(notices) == 14  # every live campaign page and variant
+    assert all(b"Any question about this campaign" in new[p] for p in notices)
+    named = [p for p in old if p.endswith(".html") and b">Contoso Backup<" in old[p]]
+    assert named
+    assert all(b">Contoso Backup<" not in new[p] for p in named)
+
+
+def test_a_failed_build_leaves_the_output_as_it_was(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys)
+    before = _stats(demo_copy / "public")
+    old = snapshot(demo_copy / "public")
+    edit(demo_copy / "partners.yaml", "owner: northwind", "owner: nobody")
+    code, _, err = run(["build", "-s", str(demo_copy), "--today", TODAY], capsys)
+    assert code == 1, err
+    assert snapshot(demo_copy / "public") == old
+    assert _stats(demo_copy / "public") == before
+    assert not (demo_copy / ".public.staging").exists()
+    edit(demo_copy / "partners.yaml", "owner: nobody", "owner: northwind")
+    assert _build(demo_copy, capsys).startswith("Built 23 pages")  # not "up to date"
+
+
+def test_the_up_to_date_check_notices_options_dates_and_output_edits(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys)
+    assert _build(demo_copy, capsys, "--host", "s3").startswith("Built")
+    assert _build(demo_copy, capsys, "--host", "s3").startswith("Up to date")
+    assert _build(demo_copy, capsys).startswith("Built")
+    page = demo_copy / "public" / "about" / "index.html"
+    page.write_text("edited by hand", encoding="utf-8")
+    assert _build(demo_copy, capsys).startswith("Built")
+    assert "edited by hand" not in page.read_text(encoding="utf-8")
+    (demo_copy / "public" / "stray.txt").write_text("left here", encoding="utf-8")
+    assert _build(demo_copy, capsys).startswith("Built")
+    assert not (demo_copy / "public" / "stray.txt").exists()
+    (demo_copy / "content" / "campaigns" / "new-one.md").write_text("---\n", encoding="utf-8")
+    code, _, _ = run(["build", "-s", str(demo_copy), "--today", TODAY], capsys)
+    assert code == 1  # an added file is read, and here refused
+    (demo_copy / "content" / "campaigns" / "new-one.md").unlink()
+    assert _build(demo_copy, capsys).startswith("Up to date")
+    # another day on which no campaign changes status: the same site
+    code, out, _ = run(["build", "-s", str(demo_copy), "--today", "2026-11-24"], capsys)
+    assert (code, out.split(":")[0]) == (0, "Up to date")
+
+
+def test_status_window_is_the_days_no_campaign_changes_status() -> None:
+    def campaign(starts: str | None, ends: str | None, draft: bool = False) -> Campaign:
+        return SimpleNamespace(  # type: ignore[return-value]
+            starts=dt.date.fromisoformat(starts) if starts else None,
+            ends=dt.date.fromisoformat(ends) if ends else None,
+            draft=draft,
+        )
+
+    campaigns = (
+        campaign("2026-11-01", "2026-11-30"),
+        campaign("2026-12-05", None),
+        campaign("2026-11-20", None, draft=True),
+    )
+    day = dt.date(2026, 11, 23)
+    assert status_window(campaigns, day) == (dt.date(2026, 11, 1), dt.date(2026, 12, 1))
+    assert status_window(campaigns, dt.date(2026, 12, 1)) == (
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 5),
+    )
+    assert status_window((), day) == (None, None)
+
+
+def test_built_in_templates_do_not_print_the_build_date() -> None:
+    """The up-to-date check relies on it: the date matters only through campaign statuses."""
+    for path in (BUILTIN_THEME / "templates").rglob("*"):
+        if path.is_file():
+            assert "today" not in path.read_text(encoding="utf-8"), path
+
+
+def test_worker_processes_give_the_same_bytes(demo_copy: Path, tmp_path: Path) -> None:
+    day = dt.date.fromisoformat(TODAY)
+    for host in ("netlify", "github-pages"):
+        one = build(demo_copy, tmp_path / f"one-{host}", day, host=host, workers=1)
+        two = build(demo_copy, tmp_path / f"two-{host}", day, host=host, workers=2)
+        assert [f.path for f in one.files] == [f.path for f in two.files]
+        assert snapshot(tmp_path / f"one-{host}") == snapshot(tmp_path / f"two-{host}")
+        assert one.warnings == two.warnings
+
+
+def test_errors_in_worker_processes_are_located(demo_copy: Path, tmp_path: Path) -> None:
+    template = demo_copy / "themes" / "northwind" / "templates" / "campaign.html"
+    template.write_text("{% extends 'default/campaign.html' %}{% block main %}{{ nothing.here }}{% endblock %}\n")
+    with pytest.raises(XpromoError) as raised:
+        build(demo_copy, tmp_path / "out", dt.date.fromisoformat(TODAY), workers=2)
+    assert [d.location.path for d in raised.value.diagnostics] == [
+        "themes/northwind/templates/campaign.html"
+    ]
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / ".out.staging").exists()
 
 
 def test_images_are_on_by_default(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
