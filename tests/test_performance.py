@@ -11,12 +11,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.conftest import edit
+from tests.conftest import REPO, edit
 from tests.test_cli import run, snapshot
 from xpromo_site.build import build
 from xpromo_site.errors import XpromoError
 from xpromo_site.imagecache import CACHE_DIR
 from xpromo_site.models import Campaign
+from xpromo_site.pagecheck import PageScan, _quick_scan, _Scanner, scan_page
 from xpromo_site.site import status_window
 from xpromo_site.themes import BUILTIN_THEME
 
@@ -236,3 +237,36 @@ def test_images_are_on_by_default(demo_copy: Path, capsys: pytest.CaptureFixture
     files = snapshot(demo_copy / "public")
     assert [p for p in files if p.startswith("assets/share/")]
     assert "og:image" in files["cloud-backup-webinar/contoso/index.html"].decode()
+
+
+TRICKY_PAGES = [
+    '<p title="a > b" class=x>text</p><a href="/x" rel="nofollow sponsored">go</a>',
+    '<div STYLE="color:red">x</div><button onClick="f()">b</button><img src=x.png />',
+    "<!-- <script>not code</script> --><script>if (a < b) { go(); }</script>",
+    '<script type="application/ld+json">{"a": "<b>"}</script><style>p{color:red}</style>',
+    '<p id="disclosure">We earn a <em>fee</em> &amp; say so.</p><a rel="sponsored" href="/">x</a>',
+    '<a rel="sponsored" href="/">x</a><p id="disclosure">Late &amp; after.</p>',
+    '<div id="disclosure"><br/><span>Inner <b>bold</b></span> tail</div><a rel=sponsored>y</a>',
+    "<p>a stray < sign and <3 hearts</p><div style>bare</div>",
+    '<p data-x=\'single "quoted"\' oninput=x>y</p><scRipt src="k.js"></scRipt>',
+]
+
+
+def _exact_scan(html: str) -> PageScan:
+    scanner = _Scanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.scan
+
+
+@pytest.mark.parametrize("html", TRICKY_PAGES)
+def test_the_quick_page_scan_finds_what_the_html_parser_finds(html: str) -> None:
+    assert scan_page(html) == _exact_scan(html)
+
+
+def test_the_quick_page_scan_reads_every_golden_page_as_the_parser_does() -> None:
+    pages = [p for p in (REPO / "tests" / "golden").rglob("*.html")]
+    assert pages
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert _quick_scan(html) == _exact_scan(html), path
