@@ -20,6 +20,7 @@ from xpromo_site.models import Campaign
 from xpromo_site.pagecheck import PageScan, _quick_scan, _Scanner, scan_page
 from xpromo_site.site import status_window
 from xpromo_site.themes import BUILTIN_THEME
+from xpromo_site.workers import WORKERS_ENV
 
 TODAY = "2026-11-23"
 
@@ -207,17 +208,36 @@ def test_built_in_templates_do_not_print_the_build_date() -> None:
             assert "today" not in path.read_text(encoding="utf-8"), path
 
 
-def test_worker_processes_give_the_same_bytes(demo_copy: Path, tmp_path: Path) -> None:
+def test_worker_processes_give_the_same_bytes(
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     day = dt.date.fromisoformat(TODAY)
     for host in ("netlify", "github-pages"):
-        one = build(demo_copy, tmp_path / f"one-{host}", day, host=host, workers=1)
-        two = build(demo_copy, tmp_path / f"two-{host}", day, host=host, workers=2)
+        monkeypatch.setenv(WORKERS_ENV, "1")
+        one = build(demo_copy, tmp_path / f"one-{host}", day, host=host)
+        monkeypatch.setenv(WORKERS_ENV, "2")  # Markdown and pages in two worker processes
+        two = build(demo_copy, tmp_path / f"two-{host}", day, host=host)
         assert [f.path for f in one.files] == [f.path for f in two.files]
         assert snapshot(tmp_path / f"one-{host}") == snapshot(tmp_path / f"two-{host}")
         assert one.warnings == two.warnings
 
 
-def test_errors_in_worker_processes_are_located(demo_copy: Path, tmp_path: Path) -> None:
+def test_errors_in_worker_processes_are_located(
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign = demo_copy / "content" / "campaigns" / "summit-2026.md"
+    text = campaign.read_text(encoding="utf-8")
+    campaign.write_text(text + "\n[bad](javascript:alert(1))\n", encoding="utf-8")
+    found = []
+    for workers in ("1", "2"):  # Markdown rendered here, then in worker processes
+        monkeypatch.setenv(WORKERS_ENV, workers)
+        with pytest.raises(XpromoError) as raised:
+            build(demo_copy, tmp_path / "out", dt.date.fromisoformat(TODAY))
+        found.append(raised.value.diagnostics)
+    assert found[0] == found[1]
+    assert [d.location.path for d in found[0]] == ["content/campaigns/summit-2026.md"]
+    campaign.write_text(text, encoding="utf-8")
+
     template = demo_copy / "themes" / "northwind" / "templates" / "campaign.html"
     template.write_text(
         "{% extends 'default/campaign.html' %}{% block main %}{{ nothing.here }}{% endblock %}\n"
