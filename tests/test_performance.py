@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -16,8 +17,10 @@ from tests.test_cli import run, snapshot
 from xpromo_site.build import build
 from xpromo_site.errors import XpromoError
 from xpromo_site.imagecache import CACHE_DIR
+from xpromo_site.links import TrackedLink
 from xpromo_site.models import Campaign
 from xpromo_site.pagecheck import PageScan, _quick_scan, _Scanner, scan_page
+from xpromo_site.render import LINKS_COLUMNS, links_json
 from xpromo_site.site import status_window
 from xpromo_site.themes import BUILTIN_THEME
 from xpromo_site.workers import WORKERS_ENV
@@ -290,3 +293,13 @@ def test_the_quick_page_scan_reads_every_golden_page_as_the_parser_does() -> Non
     for path in pages:
         html = path.read_text(encoding="utf-8")
         assert _quick_scan(html) == _exact_scan(html), path
+
+
+def test_manifests_written_in_parts_match_json_dumps_of_the_whole() -> None:
+    rows = [
+        TrackedLink("c", "a", "page", "cta", "d", 'https://x.example/?a=1&b=é"\\</'),
+        TrackedLink("c2", "ä", "email", "share", "", "u"),
+    ]
+    for chosen in (rows, rows[:1], []):
+        whole = {"links": [{c: getattr(r, c) for c in LINKS_COLUMNS} for r in chosen]}
+        assert links_json(chosen) == json.dumps(whole, indent=2, ensure_ascii=False) + "\n"

@@ -117,6 +117,30 @@ class Stage:
         self.records[path] = Record(path, len(data), digest, mtime)
         self.written[path] = None
 
+    def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
+        """Take a large file at path as consecutive parts: written while hashed, never whole.
+
+        When the whole turns out to match the output's copy, the staged file is removed.
+        """
+        target = self.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.blake2b(digest_size=16)
+        size = 0
+        with open(target, "wb") as file:
+            for part in parts:
+                digest.update(part)
+                size += len(part)
+                file.write(part)
+            file.flush()
+            mtime = os.fstat(file.fileno()).st_mtime_ns
+        old = self.current.get(path)
+        if old is not None and old.size == size and old.digest == digest.hexdigest():
+            target.unlink()
+            self.records[path] = old
+            return
+        self.records[path] = Record(path, size, digest.hexdigest(), mtime)
+        self.written[path] = None
+
     def result(self) -> tuple[list[Record], list[str]]:
         """Return what this Stage took (records, paths written), for another Stage's merge."""
         return list(self.records.values()), list(self.written)

@@ -9,7 +9,7 @@ import io
 import json
 import re
 import zlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any, Protocol
@@ -84,6 +84,9 @@ class Sink(Protocol):
     def add(self, path: str, data: bytes) -> None:
         """Take the file at path (relative, "/"-separated) with its final bytes."""
 
+    def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
+        """Take a large file at path as consecutive parts, without holding it whole."""
+
     def result(self) -> Any:
         """Return what this sink took, picklable, for merge."""
 
@@ -99,6 +102,9 @@ class Memory:
 
     def add(self, path: str, data: bytes) -> None:
         self.files[path] = data
+
+    def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
+        self.files[path] = b"".join(parts)
 
     def result(self) -> dict[str, bytes]:
         return self.files
@@ -637,8 +643,8 @@ class _Renderer:
     def manifests(self) -> None:
         site = self.site
         rows = site.links()
-        self.out.add("links.csv", links_csv(rows).encode("utf-8"))
-        self.out.add("links.json", links_json(rows).encode("utf-8"))
+        self.out.add_parts("links.csv", (text.encode() for text in links_csv_parts(rows)))
+        self.out.add_parts("links.json", (text.encode() for text in links_json_parts(rows)))
         urls = [site.program.base_url]
         urls += [site.program.base_url + item.canonical.path for item in site.live]
         urls += [site.program.base_url + f"{page.slug}/" for page in site.pages]
@@ -741,12 +747,18 @@ def fill_links(
 
 def links_csv(rows: Iterable[TrackedLink]) -> str:
     """Return the links manifest as CSV with a header row and '\\n' line ends."""
+    return "".join(links_csv_parts(rows))
+
+
+def links_csv_parts(rows: Iterable[TrackedLink]) -> Iterator[str]:
+    """Yield links_csv's text a line at a time (a large program's manifest is tens of MB)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LINKS_COLUMNS)
-    for row in rows:
-        writer.writerow([getattr(row, column) for column in LINKS_COLUMNS])
-    return buffer.getvalue()
+    for values in ([*LINKS_COLUMNS], *([getattr(r, c) for c in LINKS_COLUMNS] for r in rows)):
+        writer.writerow(values)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def links_json(rows: Iterable[TrackedLink]) -> str:
@@ -754,8 +766,21 @@ def links_json(rows: Iterable[TrackedLink]) -> str:
 
     The text is indented, keeps non-ASCII characters as they are and ends with a newline.
     """
-    data = {"links": [{column: getattr(row, column) for column in LINKS_COLUMNS} for row in rows]}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return "".join(links_json_parts(rows))
+
+
+def links_json_parts(rows: Iterable[TrackedLink]) -> Iterator[str]:
+    """Yield links_json's text a row at a time: the same text as json.dumps of the whole."""
+    yield '{\n  "links": ['
+    separator = "\n"
+    for row in rows:
+        fields = ",\n".join(
+            f"      {json.dumps(column)}: {json.dumps(getattr(row, column), ensure_ascii=False)}"
+            for column in LINKS_COLUMNS
+        )
+        yield f"{separator}    {{\n{fields}\n    }}"
+        separator = ",\n"
+    yield "\n  ]\n}\n" if separator != "\n" else "]\n}\n"
 
 
 def sitemap_xml(urls: Iterable[str]) -> str:
