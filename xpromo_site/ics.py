@@ -8,6 +8,7 @@ same event gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import icalendar
@@ -49,8 +50,21 @@ def event_ics(event: CalendarEvent) -> bytes:
     entry.add("url", event.url)
     calendar.add_component(entry)
     last = event.end or event.start
-    calendar.add_missing_timezones(
-        first_date=event.start.date() - _TIMEZONE_MARGIN,
-        last_date=last.date() + _TIMEZONE_MARGIN,
-    )
+    first_date = event.start.date() - _TIMEZONE_MARGIN
+    last_date = last.date() + _TIMEZONE_MARGIN
+    # as Calendar.add_missing_timezones does, with each VTIMEZONE made once per build
+    added = 0
+    for tzid in sorted(calendar.get_missing_tzids()):
+        try:
+            timezone = _timezone(tzid, first_date, last_date)
+        except ValueError:
+            continue
+        calendar.subcomponents.insert(added, timezone)
+        added += 1
     return calendar.to_ical()
+
+
+@functools.lru_cache(maxsize=64)
+def _timezone(tzid: str, first_date: dt.date, last_date: dt.date) -> icalendar.Timezone:
+    """Return the VTIMEZONE of tzid with its transitions between the dates (slow to make)."""
+    return icalendar.Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)

@@ -850,8 +850,9 @@ def render_site(
         site, theme, assets, images, qr_codes, host or site.program.host, out, draw
     )
     renderer.home()
-    tasks = [(True, index) for index in range(len(site.published))]
-    tasks += [(False, index) for index in range(len(site.partners))]
+    # hubs first: they are the longest tasks, so workers end together
+    tasks = [(False, index) for index in range(len(site.partners))]
+    tasks += [(True, index) for index in range(len(site.published))]
 
     def render_chunk(chunk: Sequence[tuple[bool, int]]) -> _Chunk:
         if workers > 1:  # a forked worker: keep only what this chunk makes
@@ -873,7 +874,7 @@ def render_site(
         result = renderer.out.result()
         return _Chunk(pages, result, renderer.verdicts, renderer.templates, renderer.deferred, ())
 
-    for done in run(render_chunk, split(tasks, workers), workers):
+    for done in run(render_chunk, split(tasks, workers, per_worker=32), workers):
         if done.errors:
             raise XpromoError(list(done.errors))
         if workers > 1:
