@@ -11,6 +11,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import PurePosixPath
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -773,10 +774,12 @@ def links_json_parts(rows: Iterable[TrackedLink]) -> Iterator[str]:
     """Yield links_json's text a row at a time: the same text as json.dumps of the whole."""
     yield '{\n  "links": ['
     separator = "\n"
+    keys = [f"      {json.dumps(column)}: " for column in LINKS_COLUMNS]
+    quote = encode_basestring  # a row's values are all strings
     for row in rows:
         fields = ",\n".join(
-            f"      {json.dumps(column)}: {json.dumps(getattr(row, column), ensure_ascii=False)}"
-            for column in LINKS_COLUMNS
+            key + quote(getattr(row, column))
+            for key, column in zip(keys, LINKS_COLUMNS, strict=True)
         )
         yield f"{separator}    {{\n{fields}\n    }}"
         separator = ",\n"
