@@ -52,19 +52,20 @@ def event_ics(event: CalendarEvent) -> bytes:
     last = event.end or event.start
     first_date = event.start.date() - _TIMEZONE_MARGIN
     last_date = last.date() + _TIMEZONE_MARGIN
-    # as Calendar.add_missing_timezones does, with each VTIMEZONE made once per build
-    added = 0
-    for tzid in sorted(calendar.get_missing_tzids()):
-        try:
-            timezone = _timezone(tzid, first_date, last_date)
-        except ValueError:
-            continue
-        calendar.subcomponents.insert(added, timezone)
-        added += 1
-    return calendar.to_ical()
+    # what Calendar.add_missing_timezones adds before the event, each VTIMEZONE made once
+    zones = b"".join(
+        _timezone(tzid, first_date, last_date) for tzid in sorted(calendar.get_missing_tzids())
+    )
+    text = calendar.to_ical()
+    at = text.index(b"BEGIN:VEVENT")
+    return text[:at] + zones + text[at:]
 
 
 @functools.lru_cache(maxsize=64)
-def _timezone(tzid: str, first_date: dt.date, last_date: dt.date) -> icalendar.Timezone:
+def _timezone(tzid: str, first_date: dt.date, last_date: dt.date) -> bytes:
     """Return the VTIMEZONE of tzid with its transitions between the dates (slow to make)."""
-    return icalendar.Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
+    try:
+        zone = icalendar.Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
+    except ValueError:
+        return b""  # a zone icalendar does not know goes without its VTIMEZONE
+    return zone.to_ical()

@@ -7,6 +7,7 @@ of one campaign) and the tracked link each piece carries.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -45,6 +46,9 @@ DEFAULT_NETWORKS = ("linkedin", "x", "facebook")
 
 # twitter-text v3: code points in these ranges weigh 1, every other one weighs 2
 _LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+_HEAVY = re.compile(  # a character outside the light ranges: it counts twice
+    "[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _LIGHT_RANGES) + "]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +199,7 @@ def post_length(text: str, network: Network, links: Iterable[str] = ()) -> int:
             text = text.replace(link, "")
             count += occurrences * network.url_length
     if network.weighted:
-        weight = 0
-        for char in text:
-            code = ord(char)
-            weight += 1 if any(low <= code <= high for low, high in _LIGHT_RANGES) else 2
-        return count + weight
+        return count + len(text) + len(_HEAVY.findall(text))
     return count + len(text)
 
 
