@@ -122,7 +122,7 @@ def generate(
             f"    name: Brand {pid[6:]}",
             f"    website: {website}",
             f"    logo: assets/logos/{pid}.svg",
-            f"    logo_on_dark: assets/logos/{pid}-white.svg",
+            f"    logo_on_dark: assets/logos/{pid}-white.svg",  # every primary is dark
             "    colors:",
             f'      primary: "{color}"',
             '      on_primary: "#FFFFFF"',

@@ -126,7 +126,7 @@ def test_internal_errors_are_one_line_without_debug(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(build_module, "render_output", broken)
+    monkeypatch.setattr(build_module, "render_site", broken)
     code, _, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 70
     assert err == (
@@ -134,6 +134,7 @@ def test_internal_errors_are_one_line_without_debug(
         "and please report it)\n"
     )
     assert not (demo_copy / "public").exists()
+    assert not (demo_copy / ".public.staging").exists()
 
     code, _, err = run(["--debug", "build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 70

@@ -50,6 +50,8 @@ LAYERS = {
     "enablement": 6,
     "render": 7,
     "output": 8,
+    "manifest": 0,
+    "workers": 0,
     "imagecache": 8,
     "build": 9,
     "scaffold": 9,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,13 +20,28 @@ from .errors import Collector, Diagnostic, Location, Severity, XpromoError
 from .imagecache import CACHE_DIR, ImageCache, ImageStats
 from .images import PreparedImage
 from .links import PartnerHosts, TrackedLink
+from .manifest import (
+    Manifest,
+    build_options,
+    code_fingerprint,
+    forget,
+    manifest_path,
+    scan_inputs,
+    skipped_folders,
+)
+from .manifest import load as load_manifest
+from .manifest import save as save_manifest
 from .models import Campaign, Page, Partner, Program
 from .naming import lint_tracking
-from .output import publish
+from .output import Record, Stage, current_files, discard, prepare, publish
 from .partners import Roster, load_program
-from .render import OutputFile, plan_share_images, render_output
-from .site import Site, Status, assemble
+from .qrcodes import QrCode, QrRequest
+from .render import Memory, OutputFile, Sink, plan_share_images, render_site
+from .site import Site, Status, assemble, status_window
 from .themes import load_theme
+from .workers import worker_count
+
+MIN_PAGES_PER_WORKER = 400  # below this, starting workers costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -44,7 +59,7 @@ class BuildReport:
     """What a build or check did: the site, the files, warnings and phase times."""
 
     site: Site
-    files: list[OutputFile]
+    files: Sequence[OutputFile | Record]  # check: with their bytes; build: as written
     warnings: tuple[Diagnostic, ...]
     timings: dict[str, float] = field(default_factory=dict)
     written: int = 0
@@ -209,8 +224,12 @@ def _render(
     timings: dict[str, float],
     reporter: Reporter,
     cache: ImageCache,
+    out: Sink,
+    new_sink: Callable[[], Sink],
     host: str | None = None,
-) -> tuple[Site, list[OutputFile], Inputs, ImageStats]:
+    draw: bool = True,
+    workers: int | None = None,
+) -> tuple[Site, Inputs, ImageStats]:
     reporter.phase("load", 0)
     with _timed(timings, "load"):
         inputs = load_inputs(root, strict)
@@ -228,19 +247,39 @@ def _render(
                 (root / path).read_bytes(), 0, 0
             )
     logos = {src: image.data for src, image in assets.items()}
-    reporter.phase("images", 0)
-    with _timed(timings, "images"):
-        images, qr_codes, stats = cache.process(plan_share_images(site, logos), qr_requests(site))
+    images: dict[str, bytes] = {}
+    qr_codes: dict[QrRequest, QrCode] = {}
+    stats = ImageStats()
+    if draw:
+        reporter.phase("images", 0)
+        with _timed(timings, "images"):
+            images, qr_codes, stats = cache.process(
+                plan_share_images(site, logos), qr_requests(site)
+            )
     pages = sum(1 + len(item.variants) for item in site.published)
     reporter.phase("render", pages)
+    if workers is None:
+        workers = worker_count(pages, MIN_PAGES_PER_WORKER)
     with _timed(timings, "render"):
         theme = load_theme(root, inputs.program.theme)
-        rendered = render_output(site, theme, assets, host, reporter.advance, images, qr_codes)
-    warnings = [*_lifecycle_warnings(site), *rendered.warnings]
+        rendered = render_site(
+            site,
+            theme,
+            assets,
+            out,
+            new_sink,
+            host,
+            reporter.advance,
+            images,
+            qr_codes,
+            draw,
+            workers,
+        )
+    warnings = [*_lifecycle_warnings(site), *rendered]
     if strict and warnings:
         raise XpromoError([Diagnostic(d.location, d.message, d.hint) for d in warnings])
     inputs = replace(inputs, warnings=(*inputs.warnings, *warnings))
-    return site, rendered.files, inputs, stats
+    return site, inputs, stats
 
 
 @dataclass(frozen=True)
@@ -269,18 +308,32 @@ def check(
     host: str | None = None,
     reporter: Reporter | None = None,
     cache: Path | None = None,
+    images: bool = True,
 ) -> BuildReport:
     """Validate and render the program under root without writing anything.
 
     host overrides program.host. Share images come from the cache folder (default:
-    .xpromo-cache/ under root) when they are there and are drawn in memory otherwise.
+    .xpromo-cache/ under root) when they are there and are drawn in memory otherwise;
+    with images False, pages and kits go without share images and QR codes.
     Raises XpromoError for bad input.
     """
     timings: dict[str, float] = {}
-    images = ImageCache(cache or root / CACHE_DIR, writable=False)
-    site, files, inputs, stats = _render(
-        root, today, strict, timings, reporter or NullReporter(), images, host
+    drawn = ImageCache(cache or root / CACHE_DIR, writable=False)
+    memory = Memory()
+    site, inputs, stats = _render(
+        root,
+        today,
+        strict,
+        timings,
+        reporter or NullReporter(),
+        drawn,
+        memory,
+        Memory,
+        host,
+        images,
+        1,
     )
+    files = [OutputFile(path, data) for path, data in sorted(memory.files.items())]
     return BuildReport(site, files, inputs.warnings, timings, images=stats)
 
 
@@ -292,18 +345,88 @@ def build(
     host: str | None = None,
     reporter: Reporter | None = None,
     cache: Path | None = None,
+    images: bool = True,
+    workers: int | None = None,
 ) -> BuildReport:
     """Build the program under root into output; the old output stays if anything fails.
 
+    Only files whose bytes changed are written (see output.py); the build's manifest
+    is kept in the cache folder (default: .xpromo-cache/ under root) for up_to_date.
     host overrides program.host. Share images drawn are kept in the cache folder
-    (default: .xpromo-cache/ under root), so the next build reuses every image whose
-    inputs did not change. Raises XpromoError for bad input.
+    too, so the next build reuses every image whose inputs did not change; with images
+    False, pages and kits go without share images and QR codes. workers is the number
+    of processes that render (default: one per core on large programs). Raises
+    XpromoError for bad input.
     """
     timings: dict[str, float] = {}
     reporter = reporter or NullReporter()
-    images = ImageCache(cache or root / CACHE_DIR)
-    site, files, inputs, stats = _render(root, today, strict, timings, reporter, images, host)
-    reporter.phase("write", len(files))
-    with _timed(timings, "write"):
-        written = publish(files, output)
-    return BuildReport(site, files, inputs.warnings, timings, written, stats)
+    output = output.absolute()
+    folder = (cache or root / CACHE_DIR).absolute()
+    started = time.time()
+    inputs_seen = scan_inputs(root, skipped_folders(output, folder), since=started)
+    kept = manifest_path(folder, output)
+    previous = load_manifest(kept)
+    recorded = {}
+    if previous is not None and previous.output == str(output):
+        recorded = {p: Record(p, e[0], e[2], e[1]) for p, e in previous.files.items()}
+    current = current_files(output, recorded)
+    staging = prepare(output)
+    stage = Stage(staging, current)
+    try:
+        site, inputs, stats = _render(
+            root,
+            today,
+            strict,
+            timings,
+            reporter,
+            ImageCache(folder),
+            stage,
+            lambda: Stage(staging, current),
+            host,
+            images,
+            workers,
+        )
+        reporter.phase("write", len(stage.written))
+        with _timed(timings, "write"):
+            forget(kept)  # the output changes now: until the new manifest, build fully
+            written = publish(stage, output)
+    except BaseException:
+        discard(staging)
+        raise
+    records = sorted(stage.records.values(), key=lambda r: r.path)
+    report = BuildReport(site, records, inputs.warnings, timings, written, stats)
+    window = status_window(inputs.campaigns, today)
+    if _theme_prints_date(root, inputs.program.theme):
+        window = (today, today + dt.timedelta(days=1))
+    save_manifest(
+        kept,
+        Manifest(
+            output=str(output),
+            options={**build_options(strict, host, images), "code": code_fingerprint()},
+            inputs=inputs_seen,
+            valid_from=window[0].isoformat() if window[0] else None,
+            valid_until=window[1].isoformat() if window[1] else None,
+            files={r.path: [r.size, r.mtime_ns, r.digest] for r in records},
+            report={
+                "pages": report.pages,
+                "files": len(records),
+                "warnings": [d.to_dict() for d in report.warnings],
+            },
+        ),
+    )
+    return report
+
+
+def _theme_prints_date(root: Path, theme: str) -> bool:
+    """True when the program's own templates may print the build date (their output then
+    changes every day)."""
+    folder = root / "themes" / theme / "templates"
+    if theme == "default" or not folder.is_dir():
+        return False
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file() and "today" in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            return True
+    return False

@@ -15,18 +15,20 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
-from .build import BuildReport, LinksReport, build, check, list_links
-from .editor_schema import schemas
-from .errors import Diagnostic, XpromoError
-from .links import TrackedLink
+from .errors import Diagnostic, Location, Severity, XpromoError
+from .manifest import CACHE_DIR, Manifest, build_options, up_to_date
 from .models import CAMPAIGN_TYPES, HOSTS
-from .render import LINKS_COLUMNS, links_csv, links_json
-from .scaffold import SCHEMA_DIR, ScaffoldError, new_campaign, new_partner, new_program
-from .serve import DevServer
+
+# The rest is imported where a command needs it: an up-to-date build answers before
+# Jinja, Markdown and Pillow are loaded.
+if TYPE_CHECKING:
+    from .build import BuildReport, LinksReport
+    from .links import TrackedLink
 
 EXIT_INPUT = 1
 EXIT_INTERNAL = 70
@@ -129,6 +131,15 @@ host_option = click.option(
 )
 
 
+images_option = click.option(
+    "--images/--no-images",
+    default=True,
+    show_default=True,
+    help="Draw share images and QR codes; --no-images leaves them out of pages and kits "
+    "(fast previews of large programs).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xpromo")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -219,6 +230,8 @@ def _images_line(report: BuildReport) -> str | None:
 @host_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @click.option("--verbose", "-v", is_flag=True, help="Also print the time of each phase.")
+@images_option
+@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
 def build_command(
     source: Path,
     output: Path | None,
@@ -227,14 +240,25 @@ def build_command(
     host: str | None,
     quiet: bool,
     verbose: bool,
+    images: bool,
+    force: bool,
 ) -> None:
     """Build the site into the output folder; on any error the old output stays as it was."""
+    started = time.perf_counter()
     output = output if output is not None else source / "public"
     _check_output(source, output)
     day = _today(today)
+    if not force:
+        options = build_options(strict, host, images)
+        unchanged = up_to_date(source, output, source / CACHE_DIR, options, day)
+        if unchanged is not None:
+            _report_up_to_date(unchanged, source, output, quiet, time.perf_counter() - started)
+            return
+    from .build import build
+
     progress = _TerminalProgress(enabled=not quiet and sys.stderr.isatty())
     try:
-        report = build(source, output, day, strict, host, progress)
+        report = build(source, output, day, strict, host, progress, images=images)
     except XpromoError as error:
         progress.close()
         _print_diagnostics(error.diagnostics, source)
@@ -250,6 +274,28 @@ def build_command(
         click.echo(_summary(report, "Built", f" into {output}/", verbose))
 
 
+def _report_up_to_date(
+    manifest: Manifest, source: Path, output: Path, quiet: bool, seconds: float
+) -> None:
+    """Print the last build's warnings again and say that nothing needed building."""
+    warnings = [
+        Diagnostic(
+            Location(str(d["path"]), int(d["line"]), int(d["col"])),
+            str(d["message"]),
+            None if d["hint"] is None else str(d["hint"]),
+            Severity(d["severity"]),
+        )
+        for d in manifest.report["warnings"]
+    ]
+    _print_diagnostics(warnings, source)
+    if not quiet:
+        pages = manifest.report["pages"]
+        click.echo(
+            f"Up to date: {pages} pages in {output}/ in {seconds:.2f}s; no input, option or "
+            "campaign status changed since the last build (--force builds anyway)"
+        )
+
+
 @cli.command("check")
 @source_option
 @today_option
@@ -263,13 +309,16 @@ def build_command(
     show_default=True,
     help="text for people; json for tools; github to annotate pull requests in Actions.",
 )
+@images_option
 def check_command(
-    source: Path, today: str | None, strict: bool, host: str | None, style: str
+    source: Path, today: str | None, strict: bool, host: str | None, style: str, images: bool
 ) -> None:
     """Validate the program and render it in memory; write nothing."""
     day = _today(today)
     try:
-        report = check(source, day, strict, host)
+        from .build import check
+
+        report = check(source, day, strict, host, images=images)
     except XpromoError as error:
         _print_diagnostics(error.diagnostics, source, style)
         count = len(error.diagnostics)
@@ -296,6 +345,8 @@ def serve_command(source: Path, host: str, port: int, today: str | None) -> None
     """Preview the site: build, serve, rebuild on save and reload open pages."""
     day = _today(today) if today else None
     try:
+        from .serve import DevServer
+
         server = DevServer(
             source,
             lambda: day or _today(None),
@@ -329,6 +380,9 @@ def serve_command(source: Path, host: str, port: int, today: str | None) -> None
 )
 def schema_command(source: Path, output: Path | None) -> None:
     """Write JSON Schemas of partners.yaml and front matter, for editors."""
+    from .editor_schema import schemas
+    from .scaffold import SCHEMA_DIR
+
     folder = output if output is not None else source / SCHEMA_DIR
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in schemas().items():
@@ -345,6 +399,9 @@ def new_group() -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def new_program_command(folder: Path) -> None:
     """Write a small program that builds at once into FOLDER."""
+    from .editor_schema import schemas
+    from .scaffold import ScaffoldError, new_program
+
     try:
         written = new_program(folder, _today(None), schemas())
     except ScaffoldError as error:
@@ -373,6 +430,8 @@ def new_program_command(folder: Path) -> None:
 def new_campaign_command(source: Path, slug: str, partner_ids: str, kind: str) -> None:
     """Add content/campaigns/SLUG.md, a draft with every field commented."""
     ids = [p.strip() for p in partner_ids.split(",") if p.strip()]
+    from .scaffold import ScaffoldError, new_campaign
+
     try:
         path = new_campaign(source, slug, ids, kind, _today(None))
     except ScaffoldError as error:
@@ -392,6 +451,8 @@ def new_partner_command(
     source: Path, partner_id: str, name: str | None, website: str | None
 ) -> None:
     """Add a partner to partners.yaml, with a placeholder logo."""
+    from .scaffold import ScaffoldError, new_partner
+
     try:
         logo = new_partner(source, partner_id, name, website)
     except ScaffoldError as error:
@@ -410,6 +471,8 @@ LINK_FORMATS = ("table", "csv", "json")
 
 def _table(rows: Sequence[TrackedLink]) -> str:
     """Return rows as aligned text columns, the URL last and whole; '-' for no destination."""
+    from .render import LINKS_COLUMNS
+
     lines = [list(LINKS_COLUMNS)]
     lines += [[getattr(row, column) or "-" for column in LINKS_COLUMNS] for row in rows]
     widths = [max(len(line[i]) for line in lines) for i in range(len(LINKS_COLUMNS) - 1)]
@@ -496,6 +559,9 @@ def links_command(
     strict: bool,
 ) -> None:
     """Print every tracked link, as links.csv lists them; render and write nothing."""
+    from .build import list_links
+    from .render import links_csv, links_json
+
     day = _today(today)
     try:
         report = list_links(source, day, strict)

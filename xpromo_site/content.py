@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection
-from dataclasses import replace
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
-from .errors import Collector, Location, XpromoError
+from .errors import Collector, Diagnostic, Location, XpromoError
 from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
 from .kit import DEFAULT_NETWORKS, NETWORKS
 from .limits import MAX_RASTER_BYTES, size_problem
@@ -52,6 +52,7 @@ from .schema import (
     suggest_slug,
 )
 from .tracking import is_trackable
+from .workers import run, split, worker_count
 from .yamlsource import Node, load_yaml, read_source, split_front_matter
 
 CAMPAIGNS_DIR = "content/campaigns"
@@ -443,7 +444,9 @@ def load_campaigns(
     campaigns = []
     slugs: set[str] = set()
     codes: dict[str, Location] = {}
-    for rel, path in _markdown_files(root, CAMPAIGNS_DIR, collector):
+    files = _markdown_files(root, CAMPAIGNS_DIR, collector)
+    bodies = _render_bodies(files, html)
+    for rel, path in files:
         slug_ = _slug_of(rel, path, collector)
         if slug_ is not None:
             slugs.add(slug_)
@@ -454,12 +457,57 @@ def load_campaigns(
         _cross_check(values, tree, known_partners, checker)
         _check_channels(values, tree, known_channels, checker)
         _check_vanity(values, tree, codes, checker)
-        markdown = render_markdown(body_text, rel, body_offset, html, collector)
+        made = bodies.get(rel)
+        if made is not None and made.text == body_text:
+            markdown = made.body
+            collector.diagnostics.extend(made.diagnostics)
+        else:
+            markdown = render_markdown(body_text, rel, body_offset, html, collector)
         body = _resolve_images(markdown, rel, root, collector, images)
         if slug_ is None or not is_valid(values):
             continue
         campaigns.append(_campaign(slug_, rel, values, tree, body))
     return tuple(_check_after_end(campaigns, slugs, collector))
+
+
+@dataclass(frozen=True, slots=True)
+class _MadeBody:
+    """A campaign's Markdown rendered ahead, in a worker process, with what it reported."""
+
+    text: str  # the body it was made from, to check it is the one read now
+    body: Body
+    diagnostics: list[Diagnostic]
+
+
+MIN_FILES_PER_WORKER = 150  # below this, starting workers costs more than it saves
+
+
+def _render_bodies(files: list[tuple[str, Path]], html: str) -> dict[str, _MadeBody]:
+    """Render every file's Markdown in worker processes, when there are enough files.
+
+    Returns rel → its body; files that cannot be read are left out (the caller reads
+    them again and reports the problem in order).
+    """
+    workers = worker_count(len(files), MIN_FILES_PER_WORKER)
+    if workers <= 1:
+        return {}
+
+    def render(chunk: Sequence[tuple[str, Path]]) -> list[tuple[str, _MadeBody]]:
+        made = []
+        for rel, path in chunk:
+            try:
+                front = split_front_matter(read_source(path, rel), rel)
+            except XpromoError:
+                continue
+            collector = Collector()
+            body = render_markdown(front.body, rel, front.body_line_offset, html, collector)
+            made.append((rel, _MadeBody(front.body, body, collector.diagnostics)))
+        return made
+
+    bodies: dict[str, _MadeBody] = {}
+    for made in run(render, split(files, workers), workers):
+        bodies.update(made)
+    return bodies
 
 
 def _check_vanity(

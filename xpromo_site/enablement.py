@@ -176,8 +176,8 @@ class CampaignKit:
     folder: str  # where its files go, from the site root: partners/<id>/kit/<slug>/
     page_url: str  # the partner's variant
     links: tuple[TrackedLink, ...]  # one per channel
-    image: ShareImage
-    image_png: bytes
+    image: ShareImage | None  # None when the build draws no images
+    image_png: bytes | None
     image_alt: str
     qr: QrCode | None  # of the print link
     email: tuple[str, str] | None  # (HTML block, plain text) with the email link
@@ -200,7 +200,9 @@ class CampaignKit:
 
     def download(self) -> dict[str, bytes]:
         """Return every file of the kit, as it goes into the zip."""
-        files = {"share-image.png": self.image_png, **self.files()}
+        files = dict(self.files())
+        if self.image_png is not None:
+            files["share-image.png"] = self.image_png
         if self.calendar is not None:
             files[CALENDAR_FILE] = self.calendar
         return files
@@ -237,13 +239,16 @@ def campaign_kit(
     site: Site,
     item: Published,
     partner: Partner,
-    image: ShareImage,
-    image_png: bytes,
+    image: ShareImage | None,
+    image_png: bytes | None,
     copy: KitCopy,
     calendar: bytes | None,
     qr: QrCode | None,
 ) -> CampaignKit:
-    """Return partner's kit for the live campaign item (qr: the code of its print link)."""
+    """Return partner's kit for the live campaign item (qr: the code of its print link).
+
+    image and image_png are None when the build draws no images.
+    """
     variant = next(v for v in item.variants if v.lead.id == partner.id)
     links = tuple(item.share_links[partner.id])
     base = site.program.base_url
@@ -261,7 +266,13 @@ def campaign_kit(
         image_alt=alt,
         qr=qr,
         email=(
-            email_html(copy, email.url, base + image.path, alt, HEIGHT * 600 // WIDTH),
+            email_html(
+                copy,
+                email.url,
+                base + image.path if image is not None else None,
+                alt,
+                HEIGHT * 600 // WIDTH,
+            ),
             email_text(copy, email.url),
         )
         if email
@@ -310,7 +321,9 @@ def kit_view(kit: CampaignKit) -> dict[str, Any]:
     files = {name: kit.folder + name for name in kit.files()}
     return {
         "page_url": kit.page_url,
-        "image": {"path": kit.image.path, "alt": kit.image_alt, "width": WIDTH, "height": HEIGHT},
+        "image": {"path": kit.image.path, "alt": kit.image_alt, "width": WIDTH, "height": HEIGHT}
+        if kit.image is not None
+        else None,
         "qr": {
             "url": kit.qr.url,
             "svg": files["qr-code.svg"],

@@ -8,6 +8,7 @@ same event gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import icalendar
@@ -49,8 +50,22 @@ def event_ics(event: CalendarEvent) -> bytes:
     entry.add("url", event.url)
     calendar.add_component(entry)
     last = event.end or event.start
-    calendar.add_missing_timezones(
-        first_date=event.start.date() - _TIMEZONE_MARGIN,
-        last_date=last.date() + _TIMEZONE_MARGIN,
+    first_date = event.start.date() - _TIMEZONE_MARGIN
+    last_date = last.date() + _TIMEZONE_MARGIN
+    # what Calendar.add_missing_timezones adds before the event, each VTIMEZONE made once
+    zones = b"".join(
+        _timezone(tzid, first_date, last_date) for tzid in sorted(calendar.get_missing_tzids())
     )
-    return calendar.to_ical()
+    text = calendar.to_ical()
+    at = text.index(b"BEGIN:VEVENT")
+    return text[:at] + zones + text[at:]
+
+
+@functools.lru_cache(maxsize=64)
+def _timezone(tzid: str, first_date: dt.date, last_date: dt.date) -> bytes:
+    """Return the VTIMEZONE of tzid with its transitions between the dates (slow to make)."""
+    try:
+        zone = icalendar.Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
+    except ValueError:
+        return b""  # a zone icalendar does not know goes without its VTIMEZONE
+    return zone.to_ical()

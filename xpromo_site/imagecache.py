@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .manifest import CACHE_DIR as CACHE_DIR  # in the program's folder, beside public/
 from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import ShareImage, draw_share_images, unique
 
-CACHE_DIR = ".xpromo-cache"  # in the program's folder, beside public/
 KEEP_UNUSED = 30 * 24 * 3600  # seconds
 
 

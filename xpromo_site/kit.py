@@ -7,6 +7,7 @@ of one campaign) and the tracked link each piece carries.
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -45,6 +46,9 @@ DEFAULT_NETWORKS = ("linkedin", "x", "facebook")
 
 # twitter-text v3: code points in these ranges weigh 1, every other one weighs 2
 _LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
+_HEAVY = re.compile(  # a character outside the light ranges: it counts twice
+    "[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _LIGHT_RANGES) + "]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,22 +95,31 @@ def _row(style: str, content: str) -> str:
     return f'  <tr>\n    <td style="{style}">{content}</td>\n  </tr>\n'
 
 
-def email_html(copy: KitCopy, link: str, image_url: str, image_alt: str, image_height: int) -> str:
+def email_html(
+    copy: KitCopy, link: str, image_url: str | None, image_alt: str, image_height: int
+) -> str:
     """Return the email block: one 600px table with inline styles, ready to paste.
+
+    image_url is the share image shown at the top, or None for a block without it.
 
     Table layout and inline styles survive email clients; the button is a link in a
     coloured table cell (a "bulletproof" button), so it shows without images too.
     """
     text = f"font-family:{FONT_STACK};color:{copy.text};"
     href = escape(link)
-    rows = [
-        _row(
-            "padding:0;",
-            f'<a href="{href}" target="_blank" style="display:block;">'
-            f'<img src="{escape(image_url)}" width="{EMAIL_WIDTH}" height="{image_height}" '
-            f'alt="{escape(image_alt)}" style="display:block;width:100%;max-width:{EMAIL_WIDTH}px;'
-            'height:auto;border:0;outline:none;text-decoration:none;"></a>',
-        ),
+    rows = []
+    if image_url is not None:
+        rows.append(
+            _row(
+                "padding:0;",
+                f'<a href="{href}" target="_blank" style="display:block;">'
+                f'<img src="{escape(image_url)}" width="{EMAIL_WIDTH}" height="{image_height}" '
+                f'alt="{escape(image_alt)}" style="display:block;width:100%;'
+                f"max-width:{EMAIL_WIDTH}px;"
+                'height:auto;border:0;outline:none;text-decoration:none;"></a>',
+            )
+        )
+    rows += [
         _row(
             f"padding:24px 24px 0 24px;{text}font-size:13px;line-height:18px;"
             "letter-spacing:1px;text-transform:uppercase;",
@@ -186,11 +199,7 @@ def post_length(text: str, network: Network, links: Iterable[str] = ()) -> int:
             text = text.replace(link, "")
             count += occurrences * network.url_length
     if network.weighted:
-        weight = 0
-        for char in text:
-            code = ord(char)
-            weight += 1 if any(low <= code <= high for low, high in _LIGHT_RANGES) else 2
-        return count + weight
+        return count + len(text) + len(_HEAVY.findall(text))
     return count + len(text)
 
 

@@ -30,6 +30,7 @@ class PartnerHosts:
     def __init__(self, partners: Iterable[Partner], base_url: str | None = None) -> None:
         self._by_host: dict[str, Partner] = {}
         self._base_url = base_url
+        self._found: dict[str, Partner | None] = {}  # every variant asks about the same URLs
         for partner in partners:
             key = host_key(partner.website)
             if key is not None:
@@ -44,6 +45,11 @@ class PartnerHosts:
 
         Pages of the program's own site belong to no partner.
         """
+        if url not in self._found:
+            self._found[url] = self._look_up(url)
+        return self._found[url]
+
+    def _look_up(self, url: str) -> Partner | None:
         if self.is_internal(url):
             return None
         host = host_key(url)

@@ -1,20 +1,59 @@
-"""The only writer: stage the whole site beside the output folder, then swap it in.
+"""The only writer of the output: stage what changed beside the output folder, then publish it.
 
-A build that fails before `publish` leaves the previous output exactly as it was;
-`publish` itself replaces it with two renames, so readers never see a half-written
-site.
+While the site renders, every file goes through a `Stage`: it is hashed, and only a
+file whose bytes differ from the output's current copy (as the last build's manifest
+recorded it and the disk still shows it) is written, into a staging folder beside
+the output (`.public.staging`). Nothing inside the output folder is touched until
+every page has rendered, so a build that fails leaves the previous output exactly
+as it was.
+
+`publish` then puts the staged files in place, in one of two ways:
+
+* **Swap** (a clean build, or when every file changed): the staging folder holds the
+  whole site and replaces the output folder with two renames, so readers see the old
+  site or the new one, never a mix.
+* **In place** (some files unchanged): each changed file replaces its old copy with one
+  rename, files the site no longer has are removed, and unchanged files are not
+  touched at all: their inode and mtime stay, so rsync, CDNs and the next no-change
+  check see them as they were. A reader sees every file whole, old or new; for the
+  moment the renames take, the site can show some new pages beside old ones (a link
+  from a new page to a page being added a millisecond later). A crash in that moment
+  leaves whole files of both builds, and the next build, seeing them differ from
+  the manifest, rewrites them.
+
+The trade-off is deliberate: hard-linking every unchanged file into a fresh folder
+and swapping it would keep the swap's all-or-nothing view, but costs one link per
+file (tens of thousands on a large program) on every build in which one campaign
+changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from .render import OutputFile
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One output file as written: where, how big, its content digest and its mtime."""
+
+    path: str  # relative to the output folder, "/"-separated
+    size: int
+    digest: str
+    mtime_ns: int
 
 
-def _siblings(output: Path) -> tuple[Path, Path]:
+def digest_of(data: bytes) -> str:
+    """Return the content digest the manifest keeps for a file's bytes."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def siblings(output: Path) -> tuple[Path, Path]:
+    """Return the staging and old-site folders beside output."""
     return (output.with_name(f".{output.name}.staging"), output.with_name(f".{output.name}.old"))
 
 
@@ -25,30 +64,157 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def publish(files: Iterable[OutputFile], output: Path) -> int:
-    """Write files into output, replacing what was there; return how many were written."""
+def current_files(output: Path, recorded: Mapping[str, Record]) -> dict[str, Record]:
+    """Return the recorded files that the output folder still holds unchanged.
+
+    A file counts when its size and mtime are the ones recorded; anything else
+    (edited, replaced, missing) is left out, so the next build writes it again.
+    """
+    found: dict[str, Record] = {}
+    for path, record in recorded.items():
+        try:
+            stat = os.stat(output / path)
+        except OSError:
+            continue
+        if stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns:
+            found[path] = record
+    return found
+
+
+class Stage:
+    """Receives the output files one by one; writes into the staging folder only what changed.
+
+    current maps each file the output folder holds unchanged to its record (see
+    current_files). Several Stages (one per worker process) may write into the same
+    staging folder, each its own files.
+    """
+
+    def __init__(self, staging: Path, current: Mapping[str, Record]) -> None:
+        self.staging = staging
+        self.current = current
+        self.records: dict[str, Record] = {}
+        self.written: dict[str, None] = {}  # paths written into the staging folder, in order
+        self._made: set[Path] = set()
+
+    def add(self, path: str, data: bytes) -> None:
+        """Take the file at path (relative, "/"-separated) with its final bytes."""
+        digest = digest_of(data)
+        taken = self.records.get(path)
+        if taken is not None and taken.size == len(data) and taken.digest == digest:
+            return  # the same file again (a share image two pages use)
+        old = self.current.get(path)
+        if old is not None and old.size == len(data) and old.digest == digest:
+            self.records[path] = old
+            return
+        target = self.staging / path
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        with open(target, "wb") as file:
+            file.write(data)
+            file.flush()  # the last write sets the mtime the manifest records
+            mtime = os.fstat(file.fileno()).st_mtime_ns
+        self.records[path] = Record(path, len(data), digest, mtime)
+        self.written[path] = None
+
+    def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
+        """Take a large file at path as consecutive parts: written while hashed, never whole.
+
+        When the whole turns out to match the output's copy, the staged file is removed.
+        """
+        target = self.staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.blake2b(digest_size=16)
+        size = 0
+        with open(target, "wb") as file:
+            for part in parts:
+                digest.update(part)
+                size += len(part)
+                file.write(part)
+            file.flush()
+            mtime = os.fstat(file.fileno()).st_mtime_ns
+        old = self.current.get(path)
+        if old is not None and old.size == size and old.digest == digest.hexdigest():
+            target.unlink()
+            self.records[path] = old
+            return
+        self.records[path] = Record(path, size, digest.hexdigest(), mtime)
+        self.written[path] = None
+
+    def result(self) -> tuple[list[Record], list[str]]:
+        """Return what this Stage took (records, paths written), for another Stage's merge."""
+        return list(self.records.values()), list(self.written)
+
+    def merge(self, result: tuple[Iterable[Record], Iterable[str]]) -> None:
+        """Take the records of files another Stage (a worker's) handled."""
+        records, written = result
+        for record in records:
+            self.records[record.path] = record
+        self.written.update(dict.fromkeys(written))
+
+
+def prepare(output: Path) -> Path:
+    """Make an empty staging folder beside output and return it.
+
+    Finishes a publish that stopped between its two renames first.
+    """
     output = output.absolute()
-    staging, old = _siblings(output)
+    staging, old = siblings(output)
     if old.exists() and not output.exists():
         old.rename(output)  # an earlier publish stopped between its two renames
     _remove(staging)
     _remove(old)
     staging.mkdir(parents=True)
-    made: set[Path] = {staging}
-    count = 0
-    try:
-        for file in files:
-            target = staging / file.path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(file.data)
-            count += 1
-    except BaseException:
-        _remove(staging)
-        raise
-    if output.exists():
-        output.rename(old)
-    staging.rename(output)
-    _remove(old)
-    return count
+    return staging
+
+
+def discard(staging: Path) -> None:
+    """Remove a staging folder whose build failed; the output was never touched."""
+    _remove(staging)
+
+
+def publish(stage: Stage, output: Path) -> int:
+    """Put the staged files in place (see the module's docstring); return how many were written.
+
+    Afterwards the output folder holds exactly the stage's files.
+    """
+    output = output.absolute()
+    staging, old = siblings(output)
+    written = len(stage.written)
+    if not output.is_dir() or written == len(stage.records):
+        if output.exists() or output.is_symlink():
+            output.rename(old)
+        staging.rename(output)
+        _remove(old)
+        return written
+    made: set[Path] = set()
+    for path in sorted(stage.written):
+        target = output / path
+        if target.parent not in made:
+            if target.parent.is_file() or target.parent.is_symlink():
+                target.parent.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        os.replace(staging / path, target)
+    _remove(staging)
+    _prune(output, set(stage.records))
+    return written
+
+
+def _prune(output: Path, keep: set[str]) -> None:
+    """Remove what the output folder holds beyond keep, and folders left empty."""
+    for folder, dirs, files in os.walk(output, topdown=False):
+        base = Path(folder)
+        relative = base.relative_to(output).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        for name in files:
+            if prefix + name not in keep:
+                (base / name).unlink()
+        for name in dirs:
+            path = base / name
+            if path.is_symlink():
+                path.unlink()
+            elif not any(path.iterdir()):
+                path.rmdir()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 
 from .errors import Diagnostic, Location, Severity, XpromoError
@@ -88,11 +90,89 @@ class _Scanner(HTMLParser):
 
 
 def scan_page(html: str) -> PageScan:
-    """Return what html holds: inline scripts and styles, sponsored links, the disclosure."""
+    """Return what html holds: inline scripts and styles, sponsored links, the disclosure.
+
+    Well-formed markup (what templates write) is read by a quick tokenizer; anything
+    it does not recognise sends the whole page through Python's HTML parser instead.
+    Both feed the same handlers, so they find the same things.
+    """
+    scan = _quick_scan(html)
+    if scan is not None:
+        return scan
     scanner = _Scanner()
     scanner.feed(html)
     scanner.close()
     return scanner.scan
+
+
+_NAME = r"[a-zA-Z][^\t\n\r\f />\x00]*"
+_TOKEN = re.compile(
+    r"<!--.*?-->"  # comment
+    r"|<![a-zA-Z][^<>]*>"  # doctype
+    rf"|</({_NAME})\s*>"  # end tag
+    rf"|<({_NAME})((?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*(/?)>",
+    re.S,
+)
+_ATTRIBUTE = re.compile(r"([^\s\"'<>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
+_RAW_END = {tag: re.compile(rf"</\s*{tag}\s*>", re.I) for tag in ("script", "style")}
+# Outside the disclosure, only these tags and tags with these attributes change a scan.
+_NOTED_TAGS = frozenset({"script", "style", "a"})
+_NOTED_ATTRIBUTES = re.compile(r"\s(?:style|on[^\s\"'<>/=]*|id)(?=[\s=/>]|$)", re.I)
+_PLAIN_ATTRIBUTE = (
+    r"\s+(?!(?i:style|id)(?=[\s=/>])|(?i:on))[^\s\"'<>/=]+"
+    r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
+)
+_PLAIN = re.compile(  # a run of text and markup that changes nothing outside the disclosure
+    r"(?:[^<]+"
+    rf"|</{_NAME}\s*>"
+    rf"|<(?!(?i:script|style|a)[\s/>]){_NAME}(?:{_PLAIN_ATTRIBUTE})*\s*/?>"
+    r"|<!--.*?-->|<![a-zA-Z][^<>]*>)*",
+    re.S,
+)
+
+
+def _quick_scan(html: str) -> PageScan | None:
+    """Scan well-formed html with a regular-expression tokenizer; None when in doubt."""
+    scanner = _Scanner()
+    position = 0
+    while True:
+        if scanner._disclosure is None:
+            position = _PLAIN.match(html, position).end()  # type: ignore[union-attr]
+        start = html.find("<", position)
+        if start < 0:
+            start = len(html)
+        if start > position and scanner._disclosure is not None:  # text matters only there
+            scanner.handle_data(unescape(html[position:start]))
+        if start == len(html):
+            return scanner.scan
+        token = _TOKEN.match(html, start)
+        if token is None:
+            return None  # markup the tokenizer does not know: the exact parser reads it
+        position = token.end()
+        outside = scanner._disclosure is None
+        if token[1] is not None:
+            if not outside:
+                scanner.handle_endtag(token[1].lower())
+        elif token[2] is not None:
+            tag = token[2].lower()
+            if outside and tag not in _NOTED_TAGS and not _NOTED_ATTRIBUTES.search(token[3]):
+                continue
+            attrs: list[tuple[str, str | None]] = []
+            for name, double, single, bare in _ATTRIBUTE.findall(token[3]):
+                value = double or single or bare  # findall gives "" for an absent group
+                attrs.append((name.lower(), unescape(value) if "&" in value else value))
+            if token[4]:
+                scanner.handle_startendtag(tag, attrs)
+                continue
+            scanner.handle_starttag(tag, attrs)
+            if tag in _RAW_END:  # script and style bodies are text up to their end tag
+                end = _RAW_END[tag].search(html, position)
+                if end is None:
+                    return None
+                if end.start() > position:
+                    scanner.handle_data(html[position : end.start()])
+                scanner.handle_endtag(tag)
+                position = end.end()
 
 
 def csp_hash(body: str) -> str:
@@ -111,6 +191,27 @@ def discloses(scan: PageScan, disclosure: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class PageVerdict:
+    """What the policy and the disclosure rule need of one page, small enough to keep for all."""
+
+    script_hashes: frozenset[str]
+    style_hashes: frozenset[str]
+    inline_attributes: bool  # has style= or on...= attributes, which the policy blocks
+    discloses: bool  # the disclosure comes before the first sponsored link (or none)
+
+
+def check_page(html: str, disclosure: str) -> PageVerdict:
+    """Return the verdict on one rendered page, for `judge` to gather."""
+    scan = scan_page(html)
+    return PageVerdict(
+        frozenset(csp_hash(body) for body in scan.inline_scripts),
+        frozenset(csp_hash(body) for body in scan.inline_styles),
+        bool(scan.inline_attributes),
+        discloses(scan, disclosure),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class CheckedPages:
     script_hashes: tuple[str, ...]  # sorted, without repeats
     style_hashes: tuple[str, ...]
@@ -124,17 +225,27 @@ def check_pages(pages: Mapping[str, tuple[str, str]], disclosure: str) -> Checke
     blocks; raises XpromoError, located at the template, for pages that show a
     referral or affiliate link without the disclosure before it.
     """
+    return judge(
+        {name: (check_page(html, disclosure), template) for name, (html, template) in pages.items()}
+    )
+
+
+def judge(verdicts: Mapping[str, tuple[PageVerdict, str]]) -> CheckedPages:
+    """Gather every page's verdict (output path → (verdict, template path)), in path order.
+
+    Returns what check_pages returns and raises as it does.
+    """
     scripts: set[str] = set()
     styles: set[str] = set()
     failed: dict[str, list[str]] = {}
     blocked: dict[str, list[str]] = {}
-    for name, (html, template) in pages.items():
-        scan = scan_page(html)
-        scripts.update(csp_hash(body) for body in scan.inline_scripts)
-        styles.update(csp_hash(body) for body in scan.inline_styles)
-        if scan.inline_attributes:
+    for name in sorted(verdicts):
+        verdict, template = verdicts[name]
+        scripts.update(verdict.script_hashes)
+        styles.update(verdict.style_hashes)
+        if verdict.inline_attributes:
             blocked.setdefault(template, []).append(name)
-        if not discloses(scan, disclosure):
+        if not verdict.discloses:
             failed.setdefault(template, []).append(name)
     if failed:
         raise XpromoError(

@@ -8,10 +8,12 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
@@ -37,17 +39,18 @@ from .enablement import (
     share_image,
     size_label,
 )
-from .errors import Diagnostic
+from .errors import Diagnostic, XpromoError
 from .hosts import host_files, plan, policy_for
 from .images import PreparedImage
 from .links import TrackedLink
 from .lockup import BOXES, Fit, Shape, fit_logos, weights
 from .models import LINK_MARK, SEPARATORS, Body, Campaign, Partner
-from .pagecheck import check_pages
+from .pagecheck import PageVerdict, check_page, judge
 from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
 from .site import Published, Site, Status, Variant
 from .themes import Theme, compact_css, render_template, template_path
+from .workers import run, split
 
 MONTHS = (
     "January",
@@ -74,6 +77,41 @@ CONSENT_SCRIPT = "consent.js"
 class OutputFile:
     path: str  # relative to the output folder, "/"-separated
     data: bytes
+
+
+class Sink(Protocol):
+    """Receives output files as they are rendered; workers' sinks are merged into the main one."""
+
+    def add(self, path: str, data: bytes) -> None:
+        """Take the file at path (relative, "/"-separated) with its final bytes."""
+
+    def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
+        """Take a large file at path as consecutive parts, without holding it whole."""
+
+    def result(self) -> Any:
+        """Return what this sink took, picklable, for merge."""
+
+    def merge(self, result: Any) -> None:
+        """Take what another sink (a worker's) returned from result()."""
+
+
+class Memory:
+    """A Sink keeping every file in memory: for check and for tests."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def add(self, path: str, data: bytes) -> None:
+        self.files[path] = data
+
+    def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
+        self.files[path] = b"".join(parts)
+
+    def result(self) -> dict[str, bytes]:
+        return self.files
+
+    def merge(self, result: dict[str, bytes]) -> None:
+        self.files.update(result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,24 +195,29 @@ class _Renderer:
         images: Mapping[str, bytes],
         qr_codes: Mapping[QrRequest, QrCode],
         host: str,
+        out: Sink,
+        draw: bool = True,
     ) -> None:
         self.site = site
+        self.out = out
         self.theme = theme
         self.host = host
         self.assets = assets
-        self.files: dict[str, bytes] = {}
         self.templates: dict[str, str] = {}  # page file → the template that rendered it
+        self.verdicts: dict[str, PageVerdict] = {}  # page file → what pagecheck found
+        self.deferred: dict[str, bytes] = {}  # page file → its compressed HTML, for later
         self.events = _event_views(site)
         logos = {src: image.data for src, image in assets.items()}
-        self.share_images = _share_images(site, logos, self.events)
+        self.draw = draw  # False: pages and kits go without share images and QR codes
+        self.share_images = _share_images(site, logos, self.events) if draw else {}
         self.images = images
         self.qr_codes = qr_codes
         self.calendars: dict[str, bytes | None] = {}
         for image in self.share_images.values():
-            self.files[image.path] = images[image.path]
+            self.out.add(image.path, images[image.path])
         self.asset_paths = {src: hashed_name(src, image.data) for src, image in assets.items()}
         for src, out in self.asset_paths.items():
-            self.files[out] = assets[src].data
+            self.out.add(out, assets[src].data)
         self.fits: dict[tuple[str, str, str], Fit] = self._site_fits()
         self.lockups = {
             variant.path: self._lockup_fits(item, variant)
@@ -189,14 +232,14 @@ class _Renderer:
             + logo_css.encode()
         )
         self.stylesheet = hashed_name("static/xpromo.css", css)
-        self.files[self.stylesheet] = css
+        self.out.add(self.stylesheet, css)
         script = theme.static.get(KIT_SCRIPT)
         self.kit_script = hashed_name(f"static/{KIT_SCRIPT}", script) if script else None
         for name, data in theme.static.items():
             if name == KIT_SCRIPT and self.kit_script is not None:
-                self.files[self.kit_script] = data
+                self.out.add(self.kit_script, data)
             elif name not in ("xpromo.css", CONSENT_SCRIPT):
-                self.files[f"static/{name}"] = data
+                self.out.add(f"static/{name}", data)
         self.analytics = self._analytics()
         self.partners = {p.id: self._partner(p) for p in site.partners}
         self.program = {
@@ -209,7 +252,7 @@ class _Renderer:
         }
         icon = render_template(theme, "favicon.svg", {"program": self.program}).encode()
         self.icon = hashed_name("static/favicon.svg", icon)
-        self.files[self.icon] = icon
+        self.out.add(self.icon, icon)
         self.nav_pages = [{"title": p.title, "path": f"{p.slug}/"} for p in site.pages]
         self.campaigns = {item.campaign.slug: self._campaign(item) for item in site.published}
 
@@ -306,7 +349,7 @@ class _Renderer:
         if chosen.consent:
             data = self.theme.static.get(CONSENT_SCRIPT, b"")
             view["consent_script"] = hashed_name(f"static/{CONSENT_SCRIPT}", data)
-            self.files[view["consent_script"]] = data
+            self.out.add(view["consent_script"], data)
         return view
 
     def _lockup(self, item: Published, variant: Variant) -> dict[str, Any]:
@@ -377,8 +420,12 @@ class _Renderer:
     def page(self, path: str, template: str, context: dict[str, Any]) -> None:
         html = render_template(self.theme, template, context)
         name = path + "index.html" if path.endswith("/") or not path else path
-        self.files[name] = html.encode("utf-8")
+        self.verdicts[name] = check_page(html, self.site.program.disclosure)
         self.templates[name] = template
+        if self.host == "github-pages":  # kept, small, until the policy is known
+            self.deferred[name] = zlib.compress(html.encode("utf-8"), 1)
+        else:
+            self.out.add(name, html.encode("utf-8"))
 
     def redirect_page(self, path: str, target: str) -> None:
         """Write a page at path that sends browsers to target: hosts that honour the
@@ -413,7 +460,7 @@ class _Renderer:
             context["calendar"] = None
             if ics is not None:
                 context["calendar"] = variant.path + CALENDAR_FILE
-                self.files[context["calendar"]] = ics
+                self.out.add(context["calendar"], ics)
             self.page(variant.path, "campaign.html", context)
 
     def _organization(self, partner: Partner) -> dict[str, Any]:
@@ -440,8 +487,10 @@ class _Renderer:
             self.calendars[variant.path] = ics
         return self.calendars[variant.path]
 
-    def _share_image_view(self, item: Published, variant: Variant) -> dict[str, Any]:
-        image = self.share_images[variant.path]
+    def _share_image_view(self, item: Published, variant: Variant) -> dict[str, Any] | None:
+        image = self.share_images.get(variant.path)
+        if image is None:
+            return None
         return {
             "path": image.path,
             "url": self.site.program.base_url + image.path,
@@ -503,7 +552,7 @@ class _Renderer:
             if kit is not None:
                 kits.append(kit)
                 for name, data in kit.files().items():
-                    self.files[kit.folder + name] = data
+                    self.out.add(kit.folder + name, data)
             entries.append(
                 {
                     "campaign": self.campaigns[item.campaign.slug],
@@ -519,8 +568,8 @@ class _Renderer:
         if kits:
             data = kit_zip(self.site, partner, kits)
             path = kit_zip_path(partner)
-            self.files[path] = data
-            download = {"path": path, "size": size_label(len(data))}
+            self.out.add(path, data)
+            download = {"path": path, "size": size_label(len(data)), "images": self.draw}
         context = self._common(f"partners/{partner.id}/", partner, [partner])
         context.update(
             {
@@ -547,20 +596,20 @@ class _Renderer:
     def feeds(self) -> None:
         """Write the program's Atom feed and each partner's."""
         for path, text in feeds.site_feeds(self.site).items():
-            self.files[path] = text.encode("utf-8")
+            self.out.add(path, text.encode("utf-8"))
 
     def _kit(self, item: Published, variant: Variant) -> CampaignKit:
         event = self.events[item.campaign.slug]
         line = kicker(item, event)
         facts = details(item, event, _referral_code(item, variant, self.site))
-        image = self.share_images[variant.path]
-        qr = print_qr(item, variant.lead)
+        image = self.share_images.get(variant.path)
+        qr = print_qr(item, variant.lead) if self.draw else None
         return campaign_kit(
             self.site,
             item,
             variant.lead,
             image,
-            self.images[image.path],
+            self.images[image.path] if image is not None else None,
             kit_copy(item, variant.lead, line, facts),
             self._calendar(item, variant),
             self.qr_codes[qr] if qr is not None else None,
@@ -594,15 +643,14 @@ class _Renderer:
     def manifests(self) -> None:
         site = self.site
         rows = site.links()
-        self.files["links.csv"] = links_csv(rows).encode("utf-8")
-        self.files["links.json"] = links_json(rows).encode("utf-8")
+        self.out.add_parts("links.csv", (text.encode() for text in links_csv_parts(rows)))
+        self.out.add_parts("links.json", (text.encode() for text in links_json_parts(rows)))
         urls = [site.program.base_url]
         urls += [site.program.base_url + item.canonical.path for item in site.live]
         urls += [site.program.base_url + f"{page.slug}/" for page in site.pages]
-        self.files["sitemap.xml"] = sitemap_xml(urls).encode("utf-8")
-        self.files["robots.txt"] = (
-            f"User-agent: *\nAllow: /\n\nSitemap: {site.program.base_url}sitemap.xml\n"
-        ).encode()
+        self.out.add("sitemap.xml", sitemap_xml(urls).encode("utf-8"))
+        robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.program.base_url}sitemap.xml\n"
+        self.out.add("robots.txt", robots.encode())
 
     # security and hosting -----------------------------------------------------------------
     def secure(self) -> tuple[Diagnostic, ...]:
@@ -611,23 +659,24 @@ class _Renderer:
         Returns warnings; raises XpromoError when a page would show a referral or
         affiliate link without the disclosure before it.
         """
-        pages = {
-            name: (self.files[name].decode("utf-8"), template_path(self.theme, template))
-            for name, template in sorted(self.templates.items())
-        }
-        checked = check_pages(pages, self.site.program.disclosure)
+        paths = {name: template_path(self.theme, name) for name in set(self.templates.values())}
+        checked = judge(
+            {page: (self.verdicts[page], paths[t]) for page, t in self.templates.items()}
+        )
         csp = policy_for(
             self.site,
             checked.script_hashes,
             checked.style_hashes,
             own_scripts=self.kit_script is not None,
         )
-        if self.host == "github-pages":
-            meta = str(escape(csp.meta())).encode()
-            for name in self.templates:
-                self.files[name] = self.files[name].replace(CSP_MARK.encode(), meta)
+        meta = str(escape(csp.meta())).encode()
+        for name in sorted(self.deferred):  # GitHub Pages: the policy goes into each page
+            self.out.add(
+                name, zlib.decompress(self.deferred[name]).replace(CSP_MARK.encode(), meta)
+            )
         output = host_files(plan(self.site, csp), self.host)
-        self.files.update(output.files)
+        for path, data in output.files.items():
+            self.out.add(path, data)
         return (*checked.warnings, *output.warnings)
 
 
@@ -698,12 +747,18 @@ def fill_links(
 
 def links_csv(rows: Iterable[TrackedLink]) -> str:
     """Return the links manifest as CSV with a header row and '\\n' line ends."""
+    return "".join(links_csv_parts(rows))
+
+
+def links_csv_parts(rows: Iterable[TrackedLink]) -> Iterator[str]:
+    """Yield links_csv's text a line at a time (a large program's manifest is tens of MB)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LINKS_COLUMNS)
-    for row in rows:
-        writer.writerow([getattr(row, column) for column in LINKS_COLUMNS])
-    return buffer.getvalue()
+    for values in ([*LINKS_COLUMNS], *([getattr(r, c) for c in LINKS_COLUMNS] for r in rows)):
+        writer.writerow(values)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def links_json(rows: Iterable[TrackedLink]) -> str:
@@ -711,8 +766,23 @@ def links_json(rows: Iterable[TrackedLink]) -> str:
 
     The text is indented, keeps non-ASCII characters as they are and ends with a newline.
     """
-    data = {"links": [{column: getattr(row, column) for column in LINKS_COLUMNS} for row in rows]}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return "".join(links_json_parts(rows))
+
+
+def links_json_parts(rows: Iterable[TrackedLink]) -> Iterator[str]:
+    """Yield links_json's text a row at a time: the same text as json.dumps of the whole."""
+    yield '{\n  "links": ['
+    separator = "\n"
+    keys = [f"      {json.dumps(column)}: " for column in LINKS_COLUMNS]
+    quote = encode_basestring  # a row's values are all strings
+    for row in rows:
+        fields = ",\n".join(
+            key + quote(getattr(row, column))
+            for key, column in zip(keys, LINKS_COLUMNS, strict=True)
+        )
+        yield f"{separator}    {{\n{fields}\n    }}"
+        separator = ",\n"
+    yield "\n  ]\n}\n" if separator != "\n" else "]\n}\n"
 
 
 def sitemap_xml(urls: Iterable[str]) -> str:
@@ -733,6 +803,7 @@ def render_output(
     progress: Callable[[int], None] | None = None,
     images: Mapping[str, bytes] | None = None,
     qr_codes: Mapping[QrRequest, QrCode] | None = None,
+    draw: bool = True,
 ) -> Rendered:
     """Return every output file of the site, sorted by path, with warnings.
 
@@ -741,27 +812,96 @@ def render_output(
     progress, when given, is called with the number of pages rendered since its last
     call; images maps each share image's path (see plan_share_images) to its PNG bytes,
     and qr_codes each QR code the kits need (see enablement.qr_requests) to its files;
-    both are made here when not given. Raises XpromoError for template errors,
-    undrawable logos and pages that would show an affiliate link without the disclosure.
+    both are made here when not given. With draw False, pages and kits go without share
+    images and QR codes (images and qr_codes are then not needed). Raises XpromoError
+    for template errors, undrawable logos and pages that would show an affiliate link
+    without the disclosure.
     """
     if images is None:
         logos = {src: image.data for src, image in assets.items()}
-        images = draw_share_images(plan_share_images(site, logos))
+        images = draw_share_images(plan_share_images(site, logos)) if draw else {}
     if qr_codes is None:
-        qr_codes = {request: make_qr(request) for request in qr_requests(site)}
-    renderer = _Renderer(site, theme, assets, images, qr_codes, host or site.program.host)
+        qr_codes = {request: make_qr(request) for request in qr_requests(site)} if draw else {}
+    memory = Memory()
+    warnings = render_site(site, theme, assets, memory, Memory, host, progress, images, qr_codes)
+    files = [OutputFile(path, data) for path, data in sorted(memory.files.items())]
+    return Rendered(files, warnings)
+
+
+def render_site(
+    site: Site,
+    theme: Theme,
+    assets: Mapping[str, PreparedImage],
+    out: Sink,
+    new_sink: Callable[[], Sink],
+    host: str | None,
+    progress: Callable[[int], None] | None,
+    images: Mapping[str, bytes],
+    qr_codes: Mapping[QrRequest, QrCode],
+    draw: bool = True,
+    workers: int = 1,
+) -> tuple[Diagnostic, ...]:
+    """Render every output file of the site into out; return warnings.
+
+    images and qr_codes are as render_output takes them (empty with draw False).
+    With workers above 1, campaign pages and hubs are rendered by that many forked
+    processes, each into a sink from new_sink, merged into out in a fixed order: the
+    files are the same as with one. Raises what render_output raises.
+    """
+    renderer = _Renderer(
+        site, theme, assets, images, qr_codes, host or site.program.host, out, draw
+    )
     renderer.home()
-    for item in site.published:
-        renderer.campaign_pages(item)
-        if progress is not None:
-            progress(1 + len(item.variants))
-    for partner in site.partners:
-        renderer.hub(partner)
+    # hubs first: they are the longest tasks, so workers end together
+    tasks = [(False, index) for index in range(len(site.partners))]
+    tasks += [(True, index) for index in range(len(site.published))]
+
+    def render_chunk(chunk: Sequence[tuple[bool, int]]) -> _Chunk:
+        if workers > 1:  # a forked worker: keep only what this chunk makes
+            renderer.out = new_sink()
+            renderer.verdicts, renderer.templates, renderer.deferred = {}, {}, {}
+        pages = 0
+        try:
+            for is_campaign, index in chunk:
+                if is_campaign:
+                    item = site.published[index]
+                    renderer.campaign_pages(item)
+                    pages += 1 + len(item.variants)
+                else:
+                    renderer.hub(site.partners[index])
+        except XpromoError as error:
+            return _Chunk(pages, None, {}, {}, {}, error.diagnostics)
+        if workers <= 1:
+            return _Chunk(pages, None, {}, {}, {}, ())
+        result = renderer.out.result()
+        return _Chunk(pages, result, renderer.verdicts, renderer.templates, renderer.deferred, ())
+
+    for done in run(render_chunk, split(tasks, workers, per_worker=32), workers):
+        if done.errors:
+            raise XpromoError(list(done.errors))
+        if workers > 1:
+            out.merge(done.files)
+            renderer.verdicts.update(done.verdicts)
+            renderer.templates.update(done.templates)
+            renderer.deferred.update(done.deferred)
+        if progress is not None and done.pages:
+            progress(done.pages)
+    renderer.out = out
     renderer.plain_pages()
     renderer.not_found()
     renderer.vanity_pages()
     renderer.feeds()
     renderer.manifests()
-    warnings = renderer.secure()
-    files = [OutputFile(path, data) for path, data in sorted(renderer.files.items())]
-    return Rendered(files, warnings)
+    return renderer.secure()
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """What rendering a chunk of campaigns and hubs gave, sent back from a worker."""
+
+    pages: int
+    files: Any  # the worker's sink's result(), or None when rendered in this process
+    verdicts: dict[str, PageVerdict]
+    templates: dict[str, str]
+    deferred: dict[str, bytes]
+    errors: Sequence[Diagnostic]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .links import PAGE_CHANNEL, PartnerHosts, TrackedLink, page_link, share_link
@@ -32,6 +32,29 @@ def status_of(campaign: Campaign, today: dt.date) -> Status:
     if campaign.ends is not None and today > campaign.ends:
         return Status.ENDED
     return Status.LIVE
+
+
+def status_window(
+    campaigns: tuple[Campaign, ...], today: dt.date
+) -> tuple[dt.date | None, dt.date | None]:
+    """Return the days (from, until) around today on which no campaign changes status.
+
+    from <= today < until.
+
+    None stands for no bound. A build's output depends on its date only through these
+    statuses (the built-in templates do not print the date).
+    """
+    changes = set()
+    for campaign in campaigns:
+        if campaign.draft:
+            continue
+        if campaign.starts is not None:
+            changes.add(campaign.starts)  # scheduled before, live from
+        if campaign.ends is not None:
+            changes.add(campaign.ends + dt.timedelta(days=1))  # ended from the day after
+    before = [day for day in changes if day <= today]
+    after = [day for day in changes if day > today]
+    return (max(before) if before else None, min(after) if after else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +100,18 @@ class Site:
     drafts: tuple[Campaign, ...]
     pages: tuple[Page, ...]
     today: dt.date
+    # lookups made once: partners by id, slugs of published affiliate campaigns
+    _by_id: dict[str, Partner] = field(init=False, repr=False, compare=False)
+    _affiliate: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {p.id: p for p in self.partners})
+        affiliate = frozenset(p.campaign.slug for p in self.published if p.campaign.affiliate)
+        object.__setattr__(self, "_affiliate", affiliate)
 
     def partner(self, partner_id: str) -> Partner:
-        return next(p for p in self.partners if p.id == partner_id)
+        """Return the partner with this id; raises KeyError for an unknown one."""
+        return self._by_id[partner_id]
 
     @property
     def live(self) -> tuple[Published, ...]:
@@ -99,10 +131,7 @@ class Site:
         """
         if not link.destination:
             return False
-        campaign = next(
-            (p.campaign for p in self.published if p.campaign.slug == link.campaign), None
-        )
-        if campaign is not None and campaign.affiliate:
+        if link.campaign in self._affiliate:
             return True
         destination = self.partner(link.destination)
         return bool(destination.tracking.referral_param) and link.destination != link.audience

@@ -10,7 +10,7 @@ import functools
 import sys
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,8 @@ class Theme:
     environment: jinja2.Environment
     static: Mapping[str, bytes]
     root: Path  # the site root, to show template paths relative to it
+    # templates loaded during this build: Jinja would check each file's mtime on every page
+    loaded: dict[str, jinja2.Template] = field(default_factory=dict, compare=False)
 
 
 def _static_files(folder: Path) -> dict[str, bytes]:
@@ -131,7 +133,10 @@ def _display(filename: str | None, root: Path) -> str:
 def render_template(theme: Theme, name: str, context: Mapping[str, Any]) -> str:
     """Render the named template; raise XpromoError located in the template on failure."""
     try:
-        return theme.environment.get_template(name).render(context)
+        template = theme.loaded.get(name)
+        if template is None:
+            template = theme.loaded[name] = theme.environment.get_template(name)
+        return template.render(context)
     except jinja2.TemplateSyntaxError as error:
         location = Location(_display(error.filename, theme.root), error.lineno or 1, 1)
         raise XpromoError(

@@ -79,6 +79,8 @@ def test_a_page_stays_on_the_site_within_budget_without_blocking_script_or_error
     kinds = {"html": 0, "css": 0, "image": 0, "javascript": 0}
     for url, size in visit.transfer.items():
         content_type = visit.content_types.get(url, "")
+        if not content_type and "/static/favicon." in url:
+            continue  # the icon loads lazily and may still be on its way; checked below
         kind = next((k for k in kinds if k in content_type), None)
         assert kind is not None, f"/{path} loads {url} of unexpected type {content_type!r}"
         kinds[kind] += size

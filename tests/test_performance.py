@@ -1,0 +1,305 @@
+"""Large-program features: builds without images, up-to-date checks, writing only what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from tests.conftest import REPO, edit
+from tests.test_cli import run, snapshot
+from xpromo_site.build import build
+from xpromo_site.errors import XpromoError
+from xpromo_site.imagecache import CACHE_DIR
+from xpromo_site.links import TrackedLink
+from xpromo_site.models import Campaign
+from xpromo_site.pagecheck import PageScan, _quick_scan, _Scanner, scan_page
+from xpromo_site.render import LINKS_COLUMNS, links_json
+from xpromo_site.site import status_window
+from xpromo_site.themes import BUILTIN_THEME
+from xpromo_site.workers import WORKERS_ENV
+
+TODAY = "2026-11-23"
+
+
+def test_no_images_leaves_share_images_and_qr_codes_out(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["build", "-s", str(demo_copy), "--today", TODAY, "--no-images"], capsys)
+    assert code == 0, err
+    assert "share images:" not in out
+    files = snapshot(demo_copy / "public")
+    assert not [p for p in files if p.startswith("assets/share/") or "qr-code" in p]
+    assert not (demo_copy / CACHE_DIR / "share").exists()
+    assert not (demo_copy / CACHE_DIR / "qr").exists()
+    page = files["cloud-backup-webinar/contoso/index.html"].decode()
+    assert "og:image" not in page
+    assert 'name="twitter:card"' in page
+    hub = files["partners/contoso/index.html"].decode()
+    assert "Share image" not in hub
+    assert "QR code" not in hub
+    assert "email.html" in hub  # the rest of the kit is there
+    assert "<img" not in files["partners/contoso/kit/cloud-backup-webinar/email.html"].decode()
+    with zipfile.ZipFile(io.BytesIO(files["partners/contoso/contoso-kit.zip"])) as kit:
+        names = kit.namelist()
+    assert "contoso-kit/cloud-backup-webinar/email.txt" in names
+    assert not [n for n in names if n.endswith(".png") or "qr-code" in n]
+
+    code, out, err = run(["check", "-s", str(demo_copy), "--today", TODAY, "--no-images"], capsys)
+    assert code == 0, err
+    assert "share images:" not in out
+
+
+def _stats(folder: Path) -> dict[str, tuple[int, int]]:
+    """Return every file's (inode, mtime_ns): they move only when the file is written."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def _build(site: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    code, out, err = run(["build", "-s", str(site), "--today", TODAY, *extra], capsys)
+    assert code == 0, err
+    return out
+
+
+def test_a_no_change_build_is_up_to_date_and_writes_nothing(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys)
+    before = _stats(demo_copy / "public")
+    out = _build(demo_copy, capsys)
+    assert re.fullmatch(
+        rf"Up to date: 23 pages in {demo_copy}/public/ in [\d.]+s; no input, option or "
+        r"campaign status changed since the last build \(--force builds anyway\)\n",
+        out,
+    )
+    assert _stats(demo_copy / "public") == before
+    # a forced build renders everything and still writes no file whose bytes are the same
+    assert _build(demo_copy, capsys, "--force").startswith("Built 23 pages")
+    assert _stats(demo_copy / "public") == before
+
+
+def test_a_touched_input_rebuilds_without_rewriting_identical_files(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys)
+    before = _stats(demo_copy / "public")
+    (demo_copy / "content" / "campaigns" / "refer-a-team.md").touch()
+    assert _build(demo_copy, capsys).startswith("Built 23 pages")
+    assert _stats(demo_copy / "public") == before
+
+
+def test_a_campaign_change_rewrites_only_the_files_that_show_it(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys, "--no-images")
+    before = _stats(demo_copy / "public")
+    old = snapshot(demo_copy / "public")
+    campaign = demo_copy / "content" / "campaigns" / "cloud-backup-webinar.md"
+    text = campaign.read_text(encoding="utf-8")
+    campaign.write_text(text.rstrip("\n") + "\n\nOne more paragraph.\n", encoding="utf-8")
+    assert _build(demo_copy, capsys, "--no-images").startswith("Built 23 pages")
+    after = _stats(demo_copy / "public")
+    new = snapshot(demo_copy / "public")
+    assert after.keys() == before.keys()
+    moved = {path for path in after if after[path] != before[path]}
+    changed = {path for path in new if new[path] != old[path]}
+    assert moved == changed  # what was written is exactly what differs
+    assert {p for p in changed if p.endswith(".html")} == {
+        "cloud-backup-webinar/index.html",
+        "cloud-backup-webinar/contoso/index.html",
+        "cloud-backup-webinar/northwind/index.html",
+    }
+
+
+def test_a_template_or_partners_change_rebuilds_what_shows_it(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys, "--no-images")
+    old = snapshot(demo_copy / "public")
+    edit(
+        demo_copy / "themes" / "northwind" / "templates" / "campaign.html",
+        "Questions about this campaign",
+        "Any question about this campaign",
+    )
+    edit(demo_copy / "partners.yaml", "name: Contoso Backup", "name: Contoso Group")
+    assert _build(demo_copy, capsys, "--no-images").startswith("Built")
+    new = snapshot(demo_copy / "public")
+    notices = [p for p in old if b"Questions about this campaign" in old[p]]
+    assert len(notices) == 14  # every live campaign page and variant
+    assert all(b"Any question about this campaign" in new[p] for p in notices)
+    named = [p for p in old if p.endswith(".html") and b">Contoso Backup<" in old[p]]
+    assert named  # the partner's name as pages print it (the copy may still say it)
+    assert all(b">Contoso Group<" in new[p] for p in named)
+
+
+def test_a_failed_build_leaves_the_output_as_it_was(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys)
+    before = _stats(demo_copy / "public")
+    old = snapshot(demo_copy / "public")
+    edit(demo_copy / "partners.yaml", "owner: northwind", "owner: nobody")
+    code, _, err = run(["build", "-s", str(demo_copy), "--today", TODAY], capsys)
+    assert code == 1, err
+    assert snapshot(demo_copy / "public") == old
+    assert _stats(demo_copy / "public") == before
+    assert not (demo_copy / ".public.staging").exists()
+    edit(demo_copy / "partners.yaml", "owner: nobody", "owner: northwind")
+    assert _build(demo_copy, capsys).startswith("Built 23 pages")  # not "up to date"
+
+
+def test_the_up_to_date_check_notices_options_dates_and_output_edits(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _build(demo_copy, capsys)
+    assert _build(demo_copy, capsys, "--host", "s3").startswith("Built")
+    assert _build(demo_copy, capsys, "--host", "s3").startswith("Up to date")
+    assert _build(demo_copy, capsys).startswith("Built")
+    page = demo_copy / "public" / "about" / "index.html"
+    page.write_text("edited by hand", encoding="utf-8")
+    assert _build(demo_copy, capsys).startswith("Built")
+    assert "edited by hand" not in page.read_text(encoding="utf-8")
+    (demo_copy / "public" / "stray.txt").write_text("left here", encoding="utf-8")
+    assert _build(demo_copy, capsys).startswith("Built")
+    assert not (demo_copy / "public" / "stray.txt").exists()
+    (demo_copy / "content" / "campaigns" / "new-one.md").write_text("---\n", encoding="utf-8")
+    code, _, _ = run(["build", "-s", str(demo_copy), "--today", TODAY], capsys)
+    assert code == 1  # an added file is read, and here refused
+    (demo_copy / "content" / "campaigns" / "new-one.md").unlink()
+    assert _build(demo_copy, capsys).startswith("Up to date")
+    # another day on which no campaign changes status: the same site
+    code, out, _ = run(["build", "-s", str(demo_copy), "--today", "2026-11-24"], capsys)
+    assert (code, out.split(":")[0]) == (0, "Up to date")
+
+
+def test_status_window_is_the_days_no_campaign_changes_status() -> None:
+    def campaign(starts: str | None, ends: str | None, draft: bool = False) -> Campaign:
+        return SimpleNamespace(  # type: ignore[return-value]
+            starts=dt.date.fromisoformat(starts) if starts else None,
+            ends=dt.date.fromisoformat(ends) if ends else None,
+            draft=draft,
+        )
+
+    campaigns = (
+        campaign("2026-11-01", "2026-11-30"),
+        campaign("2026-12-05", None),
+        campaign("2026-11-20", None, draft=True),
+    )
+    day = dt.date(2026, 11, 23)
+    assert status_window(campaigns, day) == (dt.date(2026, 11, 1), dt.date(2026, 12, 1))
+    assert status_window(campaigns, dt.date(2026, 12, 1)) == (
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 5),
+    )
+    assert status_window((), day) == (None, None)
+
+
+def test_built_in_templates_do_not_print_the_build_date() -> None:
+    """The up-to-date check relies on it: the date matters only through campaign statuses."""
+    for path in (BUILTIN_THEME / "templates").rglob("*"):
+        if path.is_file():
+            assert "today" not in path.read_text(encoding="utf-8"), path
+
+
+def test_worker_processes_give_the_same_bytes(
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = dt.date.fromisoformat(TODAY)
+    for host in ("netlify", "github-pages"):
+        monkeypatch.setenv(WORKERS_ENV, "1")
+        one = build(demo_copy, tmp_path / f"one-{host}", day, host=host)
+        monkeypatch.setenv(WORKERS_ENV, "2")  # Markdown and pages in two worker processes
+        two = build(demo_copy, tmp_path / f"two-{host}", day, host=host)
+        assert [f.path for f in one.files] == [f.path for f in two.files]
+        assert snapshot(tmp_path / f"one-{host}") == snapshot(tmp_path / f"two-{host}")
+        assert one.warnings == two.warnings
+
+
+def test_errors_in_worker_processes_are_located(
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign = demo_copy / "content" / "campaigns" / "summit-2026.md"
+    text = campaign.read_text(encoding="utf-8")
+    campaign.write_text(text + "\n[bad](javascript:alert(1))\n", encoding="utf-8")
+    found = []
+    for workers in ("1", "2"):  # Markdown rendered here, then in worker processes
+        monkeypatch.setenv(WORKERS_ENV, workers)
+        with pytest.raises(XpromoError) as raised:
+            build(demo_copy, tmp_path / "out", dt.date.fromisoformat(TODAY))
+        found.append(raised.value.diagnostics)
+    assert found[0] == found[1]
+    assert [d.location.path for d in found[0]] == ["content/campaigns/summit-2026.md"]
+    campaign.write_text(text, encoding="utf-8")
+
+    template = demo_copy / "themes" / "northwind" / "templates" / "campaign.html"
+    template.write_text(
+        "{% extends 'default/campaign.html' %}{% block main %}{{ nothing.here }}{% endblock %}\n"
+    )
+    with pytest.raises(XpromoError) as raised:
+        build(demo_copy, tmp_path / "out", dt.date.fromisoformat(TODAY), workers=2)
+    assert [d.location.path for d in raised.value.diagnostics] == [
+        "themes/northwind/templates/campaign.html"
+    ]
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / ".out.staging").exists()
+
+
+def test_images_are_on_by_default(demo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["build", "-s", str(demo_copy), "--today", TODAY], capsys)
+    assert code == 0, err
+    files = snapshot(demo_copy / "public")
+    assert [p for p in files if p.startswith("assets/share/")]
+    assert "og:image" in files["cloud-backup-webinar/contoso/index.html"].decode()
+
+
+TRICKY_PAGES = [
+    '<p title="a > b" class=x>text</p><a href="/x" rel="nofollow sponsored">go</a>',
+    '<div STYLE="color:red">x</div><button onClick="f()">b</button><img src=x.png />',
+    "<!-- <script>not code</script> --><script>if (a < b) { go(); }</script>",
+    '<script type="application/ld+json">{"a": "<b>"}</script><style>p{color:red}</style>',
+    '<p id="disclosure">We earn a <em>fee</em> &amp; say so.</p><a rel="sponsored" href="/">x</a>',
+    '<a rel="sponsored" href="/">x</a><p id="disclosure">Late &amp; after.</p>',
+    '<div id="disclosure"><br/><span>Inner <b>bold</b></span> tail</div><a rel=sponsored>y</a>',
+    "<p>a stray < sign and <3 hearts</p><div style>bare</div>",
+    '<p data-x=\'single "quoted"\' oninput=x>y</p><scRipt src="k.js"></scRipt>',
+]
+
+
+def _exact_scan(html: str) -> PageScan:
+    scanner = _Scanner()
+    scanner.feed(html)
+    scanner.close()
+    return scanner.scan
+
+
+@pytest.mark.parametrize("html", TRICKY_PAGES)
+def test_the_quick_page_scan_finds_what_the_html_parser_finds(html: str) -> None:
+    assert scan_page(html) == _exact_scan(html)
+
+
+def test_the_quick_page_scan_reads_every_golden_page_as_the_parser_does() -> None:
+    pages = [p for p in (REPO / "tests" / "golden").rglob("*.html")]
+    assert pages
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert _quick_scan(html) == _exact_scan(html), path
+
+
+def test_manifests_written_in_parts_match_json_dumps_of_the_whole() -> None:
+    rows = [
+        TrackedLink("c", "a", "page", "cta", "d", 'https://x.example/?a=1&b=é"\\</'),
+        TrackedLink("c2", "ä", "email", "share", "", "u"),
+    ]
+    for chosen in (rows, rows[:1], []):
+        whole = {"links": [{c: getattr(r, c) for c in LINKS_COLUMNS} for r in chosen]}
+        assert links_json(chosen) == json.dumps(whole, indent=2, ensure_ascii=False) + "\n"

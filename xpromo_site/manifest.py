@@ -1,0 +1,234 @@
+"""The build manifest: what the last build read and wrote, so an unchanged rebuild stops at once.
+
+After each successful build, `.xpromo-cache/builds/<output>.json` records:
+
+* every input file under the program's folder (path, size, mtime; and a content hash
+  for files changed within `RACY_SECONDS` of the build's start, whose mtime alone
+  could miss a second edit in the same clock tick),
+* the options (strict, host, images), xpromo's own files and its libraries' versions,
+* the dates between which no campaign changes status (the build date's only effect),
+* every output file (size, mtime and content digest), and what the build reported.
+
+`up_to_date` answers from that alone, importing nothing heavy: the same inputs,
+options and code, a date inside the window and an output folder holding exactly the
+recorded files unchanged. Any doubt (a missing or unreadable manifest, a file
+added, an mtime that moved) means a full build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".xpromo-cache"  # in the program's folder, beside public/: images and manifests
+FORMAT = 1
+RACY_SECONDS = 2.0
+SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"})
+LIBRARIES = (
+    "jinja2",
+    "markupsafe",
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "pyyaml",
+    "pillow",
+    "resvg-py",
+    "segno",
+    "icalendar",
+    "defusedxml",
+    "nh3",
+)
+PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What one build read and wrote (see the module docstring)."""
+
+    output: str
+    options: dict[str, Any]
+    inputs: dict[str, list[Any]]  # path → [size, mtime_ns] or [size, mtime_ns, sha256]
+    valid_from: str | None  # ISO dates; the build's output holds for from <= today < until
+    valid_until: str | None
+    files: dict[str, list[Any]]  # output path → [size, mtime_ns, digest]
+    report: dict[str, Any]  # counts and warnings the command line prints again
+
+
+def build_options(strict: bool, host: str | None, images: bool) -> dict[str, Any]:
+    """Return the options a build's output depends on, as its manifest records them."""
+    return {"strict": strict, "host": host, "images": images}
+
+
+def manifest_path(cache: Path, output: Path) -> Path:
+    """Return where the manifest of builds into output is kept in the cache folder."""
+    key = hashlib.sha256(str(output.absolute()).encode()).hexdigest()[:16]
+    return cache / "builds" / f"{key}.json"
+
+
+def code_fingerprint() -> str:
+    """Return a hash of xpromo's files (size, mtime), Python's and the libraries' versions."""
+    digest = hashlib.sha256(sys.version.encode())
+    for folder, dirs, files in os.walk(PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            stat = os.stat(os.path.join(folder, name))
+            digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    for library in LIBRARIES:
+        try:
+            version = importlib.metadata.version(library)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{library}={version}\n".encode())
+    return digest.hexdigest()
+
+
+def _sha256(path: str) -> str | None:
+    try:
+        with open(path, "rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def scan_inputs(root: Path, skipped: set[Path], since: float | None = None) -> dict[str, list[Any]]:
+    """Return every file under root (path → [size, mtime_ns]) but the skipped folders.
+
+    Files whose mtime is after since - RACY_SECONDS also get their content hash.
+    """
+    found: dict[str, list[Any]] = {}
+    racy_after = None if since is None else int((since - RACY_SECONDS) * 1e9)
+    skip = {str(path.absolute()) for path in skipped}
+    base = str(root.absolute())
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = [
+            d for d in dirs if d not in SKIPPED_FOLDERS and os.path.join(folder, d) not in skip
+        ]
+        relative = os.path.relpath(folder, base)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in files:
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            entry: list[Any] = [stat.st_size, stat.st_mtime_ns]
+            if racy_after is not None and stat.st_mtime_ns >= racy_after:
+                entry.append(_sha256(path))
+            found[prefix + name] = entry
+    return found
+
+
+def _inputs_unchanged(
+    recorded: dict[str, list[Any]], now: dict[str, list[Any]], root: Path
+) -> bool:
+    if recorded.keys() != now.keys():
+        return False
+    for path, entry in recorded.items():
+        if now[path][:2] != entry[:2]:
+            return False
+        if len(entry) > 2 and _sha256(str(root / path)) != entry[2]:
+            return False
+    return True
+
+
+def _output_unchanged(output: Path, files: dict[str, list[Any]]) -> bool:
+    """True when output holds exactly the recorded files, each with its size and mtime."""
+    seen = 0
+    stack = [(str(output), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return False
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, name + "/"))
+                continue
+            recorded = files.get(name)
+            if recorded is None or entry.is_symlink():
+                return False
+            stat = entry.stat(follow_symlinks=False)
+            if stat.st_size != recorded[0] or stat.st_mtime_ns != recorded[1]:
+                return False
+            seen += 1
+    return seen == len(files)
+
+
+def load(path: Path) -> Manifest | None:
+    """Return the manifest kept at path, or None when there is none or it cannot be read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            return None
+        del data["format"]
+        return Manifest(**data)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def save(path: Path, manifest: Manifest) -> None:
+    """Keep manifest at path (whole or not at all); a cache that cannot be written is skipped."""
+    data = {"format": FORMAT, **manifest.__dict__}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        return
+
+
+def forget(path: Path) -> None:
+    """Remove the manifest at path: the output is about to change."""
+    try:
+        path.unlink()
+    except OSError:
+        return
+
+
+def in_window(manifest: Manifest, today: dt.date) -> bool:
+    """True when today lies in the dates the manifest's build holds for."""
+    day = today.isoformat()
+    if manifest.valid_from is not None and day < manifest.valid_from:
+        return False
+    return manifest.valid_until is None or day < manifest.valid_until
+
+
+def up_to_date(
+    root: Path, output: Path, cache: Path, options: dict[str, Any], today: dt.date
+) -> Manifest | None:
+    """Return the last build's manifest when building again would change nothing, else None.
+
+    options are the build's (strict, host, images); they and xpromo's code must be the
+    ones recorded, today inside the recorded dates, every input file as recorded and
+    the output folder holding exactly the files the build wrote.
+    """
+    manifest = load(manifest_path(cache, output))
+    output = output.absolute()
+    if manifest is None or manifest.output != str(output) or not in_window(manifest, today):
+        return None
+    if manifest.options != {**options, "code": code_fingerprint()}:
+        return None
+    inputs = scan_inputs(root, skipped_folders(output, cache))
+    if not _inputs_unchanged(manifest.inputs, inputs, root):
+        return None
+    return manifest if _output_unchanged(output, manifest.files) else None
+
+
+def skipped_folders(output: Path, cache: Path) -> set[Path]:
+    """Return the folders under the program's folder that are not its input."""
+    output = output.absolute()
+    return {
+        output,
+        output.with_name(f".{output.name}.staging"),
+        output.with_name(f".{output.name}.old"),
+        cache.absolute(),
+    }
