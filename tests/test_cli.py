@@ -55,6 +55,11 @@ def test_build_writes_the_site_and_reports_counts(
 
     code, out, err = run(["build", "-s", str(demo_copy), "--today", "2026-11-23"], capsys)
     assert code == 0, err
+    assert out.startswith(f"Up to date: 23 pages in {demo_copy}/public/ in ")
+
+    args = ["build", "-s", str(demo_copy), "--today", "2026-11-23", "--force"]
+    code, out, err = run(args, capsys)
+    assert code == 0, err
     assert "  share images: 0 drawn, 10 reused from the cache; QR codes: 0 made, 7 reused\n" in out
 
 
