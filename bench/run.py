@@ -3,15 +3,29 @@
 Usage:
     python bench/run.py                       # sizes 100, 1,000 and 10,000 output pages
     python bench/run.py --sizes 1000 --runs 5
-    python bench/run.py --sizes 10000 --vs "hugo --quiet -s /path/to/hugo-site"
+    python bench/run.py --sizes 10000 --bodies DIR \\
+        --vs floor="sh -c 'cd SITE && mv out WORK/trash/out.$$; exec python floor.py . out'" \\
+        --vs hugo="sh -c 'cd SITE && mv public WORK/trash/public.$$; exec hugo --quiet'"
 
-For each size it generates a program (bench/generate.py, seeded) under --work, then
-times a clean build (the previous output and the share-image cache are renamed
-away before the timed command) and a no-change rebuild (output left in place), each as a
-separate process: wall time, CPU time and peak RSS from wait4(). It also reports
-pages per second and the build's own phase times (`xpromo build --verbose`), and how
-many page files the no-change rebuild rewrote. --vs runs another command in turn
-with each clean build and prints the pair-by-pair wall ratio (xpromo / other).
+Run it from the repository's root: the builds import this checkout's xpromo_site.
+
+For each size it generates a program (bench/generate.py, seeded; --bodies takes the
+campaign bodies from another benchmark's Markdown files) under --work, then times, each
+as a separate process, with wall time, CPU time and peak RSS from wait4():
+
+* clean builds, share images off (the previous output and the .xpromo-cache folder, which
+  holds the image cache and the build manifest, are renamed away first); with their
+  pages/s and the build's own phase times (`xpromo build --verbose`);
+* no-change rebuilds (output left in place), and how many files they rewrote;
+* one-campaign changes (a paragraph added to one campaign file), and how many files and
+  pages they rewrote;
+* at the sizes in --images-at, clean builds with share images and QR codes on, with the
+  images drawn per second.
+
+Each --vs NAME=COMMAND runs in turn with each clean build (A B A B ...) and adds the
+pair-by-pair wall ratio xpromo / NAME, the comparison that holds on a noisy machine.
+Such a command may move its previous output into WORK/trash/, which is emptied after
+each pair, outside the timings.
 """
 
 from __future__ import annotations
@@ -32,6 +46,7 @@ from generate import generate
 
 # output pages ≈ campaigns * (1 canonical + 3 variants on average) + partners + a few
 SIZES = {100: (10, 22), 1000: (60, 235), 10000: (200, 2450)}
+TODAY = "2026-11-23"
 
 
 def _run(command: list[str]) -> tuple[float, float, float, str]:
@@ -47,12 +62,18 @@ def _run(command: list[str]) -> tuple[float, float, float, str]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, output
 
 
-def _mtimes(folder: Path) -> dict[str, int]:
-    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*.html")}
+def _mtimes(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p): (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _is_page(path: str) -> bool:
+    return path.endswith(".html") and "/kit/" not in path
 
 
 def _images(output: str) -> str:
-    found = re.search(r"Share images: (\d+) drawn \(([\d.]+) images/s\)", output)
+    found = re.search(r"share images: (\d+) drawn \(([\d.]+) images/s\)", output)
     return f"; {found[1]} share images at {found[2]}/s" if found else ""
 
 
@@ -61,61 +82,94 @@ def _phases(output: str) -> str:
     return ", ".join(f"{name} {float(seconds):.2f}" for name, seconds in found)
 
 
-def bench(size: int, work: Path, runs: int, vs: str | None) -> list[str]:
-    partners, campaigns = SIZES.get(size, (max(2, size // 50), max(1, size // 4)))
-    site = work / f"program-{size}"
-    if not (site / "partners.yaml").is_file():
-        generate(site, partners, campaigns, seed=7)
-    out = site / "public"
-    xpromo = [
-        sys.executable,
-        "-m",
-        "xpromo_site",
-        "build",
-        "-s",
-        str(site),
-        "--today",
-        "2026-11-23",
-        "--verbose",
-    ]
-    walls, cpus, peaks, ratios = [], [], [], []
-    output = ""
-    cache = site / ".xpromo-cache"  # share images: a clean build draws them all again
-    for index in range(runs + 1):  # the first run warms the OS caches and is not counted
-        if out.exists():
-            out.rename(work / f"old-{index}")
-        if cache.exists():
-            cache.rename(work / f"old-cache-{index}")
-        wall, cpu, peak, output = _run(xpromo)
-        if index:
-            walls.append(wall)
-            cpus.append(cpu)
-            peaks.append(peak)
-        if vs and index:
-            other = _run(shlex.split(vs))[0]
-            ratios.append(wall / other)
-        for old in work.glob("old-*"):
-            shutil.rmtree(old)
-    pages = len([p for p in out.rglob("*.html") if "kit" not in p.relative_to(out).parts])
-    before = _mtimes(out)
-    again = [_run(xpromo) for _ in range(runs)]
-    rewritten = sum(1 for k, v in _mtimes(out).items() if before.get(k) != v)
-    median = statistics.median(walls)
-    rows = [
-        f"| {size:,} | {pages:,} | clean | {median:.2f} | {min(walls):.2f}-{max(walls):.2f} | "
-        f"{pages / median:,.0f} | {max(peaks):.0f} | {statistics.median(cpus):.2f} | "
-        f"{_phases(output)}{_images(output)} |",
-        f"| {size:,} | {pages:,} | no change | {statistics.median(a[0] for a in again):.2f} | "
-        f"{min(a[0] for a in again):.2f}-{max(a[0] for a in again):.2f} | - | "
-        f"{max(a[2] for a in again):.0f} | {statistics.median(a[1] for a in again):.2f} | "
-        f"{rewritten:,} pages rewritten |",
-    ]
-    if ratios:
-        rows.append(
-            f"| {size:,} | | ratio to --vs | {statistics.median(ratios):.2f} | "
-            f"{min(ratios):.2f}-{max(ratios):.2f} | | | | |"
-        )
-    return rows
+def _stats(values: list[float]) -> str:
+    return f"{statistics.median(values):.2f} | {min(values):.2f}-{max(values):.2f}"
+
+
+class Bench:
+    """One program size: its folder, the build command, and the timings' rows."""
+
+    def __init__(self, size: int, work: Path, runs: int, bodies: Path | None) -> None:
+        partners, campaigns = SIZES.get(size, (max(2, size // 50), max(1, size // 4)))
+        self.size = size
+        self.work = work
+        self.runs = runs
+        self.site = work / (f"program-{size}" if bodies is None else f"program-{size}-bodies")
+        if not (self.site / "partners.yaml").is_file():
+            generate(self.site, partners, campaigns, seed=7, bodies=bodies)
+        self.out = self.site / "public"
+        self.trash = work / "trash"
+        self.trash.mkdir(exist_ok=True)
+
+    def command(self, images: bool) -> list[str]:
+        build = [sys.executable, "-m", "xpromo_site", "build", "-s", str(self.site)]
+        return [*build, "--today", TODAY, "--verbose", *(() if images else ("--no-images",))]
+
+    def _clear(self) -> None:
+        for index, old in enumerate((self.out, self.site / ".xpromo-cache")):
+            if old.exists():
+                old.rename(self.trash / f"xpromo-{index}-{time.monotonic_ns()}")
+
+    def _empty_trash(self) -> None:
+        for old in self.trash.iterdir():
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old)
+            else:
+                old.unlink()
+
+    def clean(self, images: bool, others: dict[str, str]) -> list[str]:
+        walls, cpus, peaks = [], [], []
+        ratios: dict[str, list[float]] = {name: [] for name in others}
+        output = ""
+        for index in range(self.runs + 1):  # the first run warms the OS caches, not counted
+            self._clear()
+            wall, cpu, peak, output = _run(self.command(images))
+            if index:
+                walls.append(wall)
+                cpus.append(cpu)
+                peaks.append(peak)
+                for name, other in others.items():
+                    ratios[name].append(wall / _run(shlex.split(other))[0])
+            self._empty_trash()
+        pages = sum(1 for p in self.out.rglob("*.html") if _is_page(p.as_posix()))
+        label = "clean, images on" if images else "clean"
+        rows = [
+            f"| {self.size:,} | {pages:,} | {label} | {_stats(walls)} | "
+            f"{pages / statistics.median(walls):,.0f} | {max(peaks):.0f} | "
+            f"{statistics.median(cpus):.2f} | {_phases(output)}{_images(output)} |"
+        ]
+        for name, values in ratios.items():
+            rows.append(f"| {self.size:,} | | ratio to {name} | {_stats(values)} | | | | |")
+        return rows
+
+    def no_change(self) -> list[str]:
+        before = _mtimes(self.out)
+        timed = [_run(self.command(images=False)) for _ in range(self.runs)]
+        rewritten = sum(1 for k, v in _mtimes(self.out).items() if before.get(k) != v)
+        said = "up to date" if all("Up to date" in t[3] for t in timed) else "rebuilt"
+        return [
+            f"| {self.size:,} | | no change | {_stats([t[0] for t in timed])} | | "
+            f"{max(t[2] for t in timed):.0f} | {statistics.median(t[1] for t in timed):.2f} | "
+            f"{said}; {rewritten:,} files rewritten |"
+        ]
+
+    def one_campaign(self) -> list[str]:
+        campaign = sorted((self.site / "content" / "campaigns").glob("*.md"))[0]
+        timed, files, pages = [], [], []
+        for index in range(self.runs):
+            before = _mtimes(self.out)
+            with campaign.open("a", encoding="utf-8") as handle:
+                handle.write(f"\nOne more paragraph, number {index}.\n")
+            timed.append(_run(self.command(images=False)))
+            moved = [k for k, v in _mtimes(self.out).items() if before.get(k) != v]
+            files.append(len(moved))
+            pages.append(sum(1 for k in moved if _is_page(k)))
+        return [
+            f"| {self.size:,} | | one campaign changed | {_stats([t[0] for t in timed])} | | "
+            f"{max(t[2] for t in timed):.0f} | {statistics.median(t[1] for t in timed):.2f} | "
+            f"{statistics.median(files):.0f} files rewritten, of which "
+            f"{statistics.median(pages):.0f} pages ({campaign.name}) |"
+        ]
 
 
 def main() -> None:
@@ -125,16 +179,33 @@ def main() -> None:
     parser.add_argument(
         "--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "xpromo-bench"
     )
-    parser.add_argument("--vs", help="another build command to time in turn (ratio)")
+    parser.add_argument("--bodies", type=Path, help="take campaign bodies from these .md files")
+    parser.add_argument(
+        "--images-at", type=int, nargs="*", default=[1000], help="sizes also built with images"
+    )
+    parser.add_argument(
+        "--vs",
+        action="append",
+        default=[],
+        metavar="NAME=COMMAND",
+        help="another build command to time in turn with each clean build (ratio)",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    others = dict(item.split("=", 1) for item in args.vs)
     print(
         "| target pages | pages | build | median wall s | min-max s | pages/s | "
         "peak MiB | median CPU s | notes |"
     )
     print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
     for size in args.sizes:
-        for row in bench(size, args.work, args.runs, args.vs):
+        bench = Bench(size, args.work, args.runs, args.bodies)
+        rows = bench.clean(False, others)
+        rows += bench.no_change()
+        rows += bench.one_campaign()
+        if size in args.images_at:
+            rows += bench.clean(True, {})
+        for row in rows:
             print(row, flush=True)
 
 

@@ -33,7 +33,7 @@ from .manifest import load as load_manifest
 from .manifest import save as save_manifest
 from .models import Campaign, Page, Partner, Program
 from .naming import lint_tracking
-from .output import Record, Stage, current_files, discard, prepare, publish
+from .output import Record, Stage, discard, prepare, publish, survey
 from .partners import Roster, load_program
 from .qrcodes import QrCode, QrRequest
 from .render import Memory, OutputFile, Sink, plan_share_images, render_site
@@ -369,7 +369,8 @@ def build(
     recorded = {}
     if previous is not None and previous.output == str(output):
         recorded = {p: Record(p, e[0], e[2], e[1]) for p, e in previous.files.items()}
-    current = current_files(output, recorded)
+    before = survey(output, recorded)
+    current = before.current
     staging = prepare(output)
     stage = Stage(staging, current)
     try:
@@ -389,7 +390,7 @@ def build(
         reporter.phase("write", len(stage.written))
         with _timed(timings, "write"):
             forget(kept)  # the output changes now: until the new manifest, build fully
-            written = publish(stage, output)
+            written = publish(stage, output, before)
     except BaseException:
         discard(staging)
         raise

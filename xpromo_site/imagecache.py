@@ -17,9 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import Diagnostic, XpromoError
 from .manifest import CACHE_DIR as CACHE_DIR  # in the program's folder, beside public/
 from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import ShareImage, draw_share_images, unique
+from .workers import run, split, worker_count
 
 KEEP_UNUSED = 30 * 24 * 3600  # seconds
 
@@ -76,7 +78,7 @@ class ImageCache:
             else:
                 found[image.path] = data
         start = time.perf_counter()
-        drawn = draw_share_images(missing)
+        drawn = _draw(missing)
         seconds = time.perf_counter() - start
         for image in missing:
             self._store(f"share/{image.key}.png", drawn[image.path])
@@ -96,10 +98,17 @@ class ImageCache:
             if svg is not None and png is not None:
                 codes[request] = QrCode(request.url, svg, png)
                 continue
-            code = codes[request] = make_qr(request)
-            made += 1
-            self._store(f"qr/{request.key}.svg", code.svg)
-            self._store(f"qr/{request.key}.png", code.png)
+            codes[request] = None  # type: ignore[assignment]  # made below, in order
+        missing = [request for request, code in codes.items() if code is None]
+        workers = worker_count(len(missing), MIN_IMAGES_PER_WORKER)
+        for made_codes in run(_make_codes, split(missing, workers, per_worker=4), workers):
+            for code, request in zip(
+                made_codes, missing[made : made + len(made_codes)], strict=True
+            ):
+                codes[request] = code
+                self._store(f"qr/{request.key}.svg", code.svg)
+                self._store(f"qr/{request.key}.png", code.png)
+            made += len(made_codes)
         return codes, made
 
     def _store(self, name: str, data: bytes) -> None:
@@ -133,6 +142,31 @@ class ImageCache:
                         entry.unlink()
                 except OSError:
                     continue
+
+
+MIN_IMAGES_PER_WORKER = 16  # below this, starting workers costs more than it saves
+
+
+def _draw(images: Sequence[ShareImage]) -> dict[str, bytes]:
+    """Draw images, in worker processes when there are enough; raises XpromoError."""
+    workers = worker_count(len(images), MIN_IMAGES_PER_WORKER)
+    drawn: dict[str, bytes] = {}
+    for part, problems in run(_draw_chunk, split(images, workers, per_worker=4), workers):
+        if problems:
+            raise XpromoError(list(problems))
+        drawn.update(part)
+    return drawn
+
+
+def _draw_chunk(images: Sequence[ShareImage]) -> tuple[dict[str, bytes], Sequence[Diagnostic]]:
+    try:
+        return draw_share_images(images), ()
+    except XpromoError as error:  # sent back as data: the exception does not pickle whole
+        return {}, error.diagnostics
+
+
+def _make_codes(requests: Sequence[QrRequest]) -> list[QrCode]:
+    return [make_qr(request) for request in requests]
 
 
 def _touch(entry: Path) -> None:

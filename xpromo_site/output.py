@@ -64,21 +64,43 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def current_files(output: Path, recorded: Mapping[str, Record]) -> dict[str, Record]:
-    """Return the recorded files that the output folder still holds unchanged.
+@dataclass(frozen=True)
+class Survey:
+    """What the output folder holds before a build: the recorded files still unchanged, and
+    every other entry (edited files, files put there by hand, symbolic links)."""
 
-    A file counts when its size and mtime are the ones recorded; anything else
-    (edited, replaced, missing) is left out, so the next build writes it again.
+    current: dict[str, Record]
+    others: list[str]
+
+
+def survey(output: Path, recorded: Mapping[str, Record]) -> Survey:
+    """Walk the output folder once and sort what it holds (see Survey).
+
+    A file counts as current when its size and mtime are the ones recorded; anything
+    else is written again if the site has it, and removed if not.
     """
-    found: dict[str, Record] = {}
-    for path, record in recorded.items():
+    current: dict[str, Record] = {}
+    others: list[str] = []
+    stack = [(str(output), "")]
+    while stack:
+        folder, prefix = stack.pop()
         try:
-            stat = os.stat(output / path)
+            entries = list(os.scandir(folder))
         except OSError:
             continue
-        if stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns:
-            found[path] = record
-    return found
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((entry.path, name + "/"))
+                continue
+            record = recorded.get(name)
+            if record is not None and not entry.is_symlink():
+                stat = entry.stat(follow_symlinks=False)
+                if stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns:
+                    current[name] = record
+                    continue
+            others.append(name)
+    return Survey(current, others)
 
 
 class Stage:
@@ -173,10 +195,11 @@ def discard(staging: Path) -> None:
     _remove(staging)
 
 
-def publish(stage: Stage, output: Path) -> int:
+def publish(stage: Stage, output: Path, before: Survey) -> int:
     """Put the staged files in place (see the module's docstring); return how many were written.
 
-    Afterwards the output folder holds exactly the stage's files.
+    before is the survey of the output folder taken before the build. Afterwards the
+    output folder holds exactly the stage's files.
     """
     output = output.absolute()
     staging, old = siblings(output)
@@ -199,22 +222,23 @@ def publish(stage: Stage, output: Path) -> int:
             shutil.rmtree(target)
         os.replace(staging / path, target)
     _remove(staging)
-    _prune(output, set(stage.records))
+    gone = [p for p in (*before.current, *before.others) if p not in stage.records]
+    _prune(output, gone)
     return written
 
 
-def _prune(output: Path, keep: set[str]) -> None:
-    """Remove what the output folder holds beyond keep, and folders left empty."""
-    for folder, dirs, files in os.walk(output, topdown=False):
-        base = Path(folder)
-        relative = base.relative_to(output).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        for name in files:
-            if prefix + name not in keep:
-                (base / name).unlink()
-        for name in dirs:
-            path = base / name
-            if path.is_symlink():
-                path.unlink()
-            elif not any(path.iterdir()):
-                path.rmdir()
+def _prune(output: Path, gone: list[str]) -> None:
+    """Remove the files the site no longer has, then the folders they leave empty."""
+    folders: set[Path] = set()
+    for path in gone:
+        target = output / path
+        try:
+            target.unlink()
+        except OSError:
+            continue
+        folders.update(p for p in target.parents if output in p.parents)
+    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            continue

@@ -851,24 +851,32 @@ def render_site(
     renderer = _Renderer(
         site, theme, assets, images, qr_codes, host or site.program.host, out, draw
     )
-    renderer.home()
-    # hubs first: they are the longest tasks, so workers end together
-    tasks = [(False, index) for index in range(len(site.partners))]
-    tasks += [(True, index) for index in range(len(site.published))]
+    # the longest tasks first (the manifests, then hubs), so workers end together
+    tasks = [("hub", index) for index in range(len(site.partners))]
+    tasks += [("campaign", index) for index in range(len(site.published))]
+    chunks = [[("manifests", 0)], [("site", 0)], *split(tasks, workers, per_worker=32)]
 
-    def render_chunk(chunk: Sequence[tuple[bool, int]]) -> _Chunk:
+    def render_chunk(chunk: Sequence[tuple[str, int]]) -> _Chunk:
         if workers > 1:  # a forked worker: keep only what this chunk makes
             renderer.out = new_sink()
             renderer.verdicts, renderer.templates, renderer.deferred = {}, {}, {}
         pages = 0
         try:
-            for is_campaign, index in chunk:
-                if is_campaign:
+            for task, index in chunk:
+                if task == "campaign":
                     item = site.published[index]
                     renderer.campaign_pages(item)
                     pages += 1 + len(item.variants)
-                else:
+                elif task == "hub":
                     renderer.hub(site.partners[index])
+                elif task == "manifests":
+                    renderer.manifests()
+                else:  # the program's own pages and feeds
+                    renderer.home()
+                    renderer.plain_pages()
+                    renderer.not_found()
+                    renderer.vanity_pages()
+                    renderer.feeds()
         except XpromoError as error:
             return _Chunk(pages, None, {}, {}, {}, error.diagnostics)
         if workers <= 1:
@@ -876,7 +884,9 @@ def render_site(
         result = renderer.out.result()
         return _Chunk(pages, result, renderer.verdicts, renderer.templates, renderer.deferred, ())
 
-    for done in run(render_chunk, split(tasks, workers, per_worker=32), workers):
+    if workers <= 1:
+        chunks = [[task for chunk in chunks for task in chunk]]
+    for done in run(render_chunk, chunks, workers):
         if done.errors:
             raise XpromoError(list(done.errors))
         if workers > 1:
@@ -887,11 +897,6 @@ def render_site(
         if progress is not None and done.pages:
             progress(done.pages)
     renderer.out = out
-    renderer.plain_pages()
-    renderer.not_found()
-    renderer.vanity_pages()
-    renderer.feeds()
-    renderer.manifests()
     return renderer.secure()
 
 

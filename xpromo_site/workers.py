@@ -80,8 +80,10 @@ def run(
 
 def split(items: Sequence[Chunk], workers: int, per_worker: int = 8) -> list[Sequence[Chunk]]:
     """Cut items into contiguous chunks: per_worker chunks a worker, so the load evens out."""
+    if not items:
+        return []
     if workers <= 1:
-        return [items] if items else []
+        return [items]
     count = max(1, min(len(items), workers * per_worker))
     size = -(-len(items) // count)
     return [items[start : start + size] for start in range(0, len(items), size)]
