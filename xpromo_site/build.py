@@ -33,7 +33,7 @@ from .manifest import load as load_manifest
 from .manifest import save as save_manifest
 from .models import Campaign, Page, Partner, Program
 from .naming import lint_tracking
-from .output import Record, Stage, discard, prepare, publish, survey
+from .output import Record, Stage, discard, prepare, publish, record, survey
 from .partners import Roster, load_program
 from .qrcodes import QrCode, QrRequest
 from .render import Memory, OutputFile, Sink, plan_share_images, render_site
@@ -365,11 +365,7 @@ def build(
     started = time.time()
     inputs_seen = scan_inputs(root, skipped_folders(output, folder), since=started)
     kept = manifest_path(folder, output)
-    previous = load_manifest(kept)
-    recorded = {}
-    if previous is not None and previous.output == str(output):
-        recorded = {p: Record(p, e[0], e[2], e[1]) for p, e in previous.files.items()}
-    before = survey(output, recorded)
+    before = survey(output, _recorded(load_manifest(kept), output))  # the old manifest goes
     current = before.current
     staging = prepare(output)
     stage = Stage(staging, current)
@@ -394,7 +390,10 @@ def build(
     except BaseException:
         discard(staging)
         raise
-    records = sorted(stage.records.values(), key=lambda r: r.path)
+    files = dict(sorted(stage.records.items()))
+    del stage, before  # a large site's records: keep one copy
+    current = {}
+    records = [record(path, text) for path, text in files.items()]
     report = BuildReport(site, records, inputs.warnings, timings, written, stats)
     window = status_window(inputs.campaigns, today)
     if _theme_prints_date(root, inputs.program.theme):
@@ -407,7 +406,7 @@ def build(
             inputs=inputs_seen,
             valid_from=window[0].isoformat() if window[0] else None,
             valid_until=window[1].isoformat() if window[1] else None,
-            files={r.path: [r.size, r.mtime_ns, r.digest] for r in records},
+            files=files,
             report={
                 "pages": report.pages,
                 "files": len(records),
@@ -416,6 +415,13 @@ def build(
         ),
     )
     return report
+
+
+def _recorded(previous: Manifest | None, output: Path) -> dict[str, str]:
+    """Return the files the last build into output recorded: path → entry."""
+    if previous is None or previous.output != str(output):
+        return {}
+    return previous.files
 
 
 def _theme_prints_date(root: Path, theme: str) -> bool:

@@ -153,7 +153,7 @@ def _summary(report: BuildReport, verb: str, where: str, verbose: bool) -> str:
     site = report.site
     campaigns = len(site.published) + len(site.scheduled) + len(site.drafts)
     total = sum(report.timings.values())
-    links = sum(1 for link in site.links() if link.destination or link.placement == "share")
+    links = sum(1 for link in site.unique_links() if link.destination or link.placement == "share")
     warnings = len(report.warnings)
     lines = [
         f"{verb} {report.pages} pages{where} in {total:.2f}s: {campaigns} "

@@ -31,6 +31,7 @@ class PartnerHosts:
         self._by_host: dict[str, Partner] = {}
         self._base_url = base_url
         self._found: dict[str, Partner | None] = {}  # every variant asks about the same URLs
+        self._internal: dict[str, bool] = {}
         for partner in partners:
             key = host_key(partner.website)
             if key is not None:
@@ -38,7 +39,11 @@ class PartnerHosts:
 
     def is_internal(self, url: str) -> bool:
         """Return True when url is a page of the program's own site (never tracked)."""
-        return self._base_url is not None and is_within(url, self._base_url)
+        if self._base_url is None:
+            return False
+        if url not in self._internal:
+            self._internal[url] = is_within(url, self._base_url)
+        return self._internal[url]
 
     def partner_for(self, url: str) -> Partner | None:
         """Return the partner whose website hosts url, or None (outside the program).

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".xpromo-cache"  # in the program's folder, beside public/: images and manifests
-FORMAT = 1
+FORMAT = 2
 RACY_SECONDS = 2.0
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"})
 LIBRARIES = (
@@ -56,7 +56,7 @@ class Manifest:
     inputs: dict[str, list[Any]]  # path → [size, mtime_ns] or [size, mtime_ns, sha256]
     valid_from: str | None  # ISO dates; the build's output holds for from <= today < until
     valid_until: str | None
-    files: dict[str, list[Any]]  # output path → [size, mtime_ns, digest]
+    files: dict[str, str]  # output path → "size mtime_ns digest" (output.entry)
     report: dict[str, Any]  # counts and warnings the command line prints again
 
 
@@ -137,7 +137,7 @@ def _inputs_unchanged(
     return True
 
 
-def _output_unchanged(output: Path, files: dict[str, list[Any]]) -> bool:
+def _output_unchanged(output: Path, files: dict[str, str]) -> bool:
     """True when output holds exactly the recorded files, each with its size and mtime."""
     seen = 0
     stack = [(str(output), "")]
@@ -156,7 +156,7 @@ def _output_unchanged(output: Path, files: dict[str, list[Any]]) -> bool:
             if recorded is None or entry.is_symlink():
                 return False
             stat = entry.stat(follow_symlinks=False)
-            if stat.st_size != recorded[0] or stat.st_mtime_ns != recorded[1]:
+            if not recorded.startswith(f"{stat.st_size} {stat.st_mtime_ns} "):
                 return False
             seen += 1
     return seen == len(files)
@@ -180,7 +180,8 @@ def save(path: Path, manifest: Manifest) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        with temporary.open("w", encoding="utf-8") as handle:
+            json.dump(data, handle, separators=(",", ":"))  # in pieces, never one big string
         os.replace(temporary, path)
     except OSError:
         return

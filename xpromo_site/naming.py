@@ -68,6 +68,7 @@ class _Lint:
         self.campaigns = campaigns
         self.collector = collector
         self.hosts = PartnerHosts(partners, program.base_url)
+        self.by_id = {p.id: p for p in partners}
         self.values: list[_Value] = []
         tracking = program.tracking
         self.allowed = {
@@ -338,7 +339,7 @@ class _Lint:
                 self.values.append(_Value(name, value, where, f" in {label}", allowed_check=False))
 
     def check_length(self, url: str, where: Location, label: str, campaign: Campaign) -> None:
-        by_id = {p.id: p for p in self.partners}
+        by_id = self.by_id
         longest = max(
             (
                 len(page_link(self.program, campaign, by_id[pid], url, "partners", self.hosts).url)

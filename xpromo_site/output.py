@@ -47,6 +47,20 @@ class Record:
     mtime_ns: int
 
 
+def entry(size: int, mtime_ns: int, digest: str) -> str:
+    """Return a file's record as the manifest keeps it: one short string, "size mtime digest".
+
+    A large site has tens of thousands of files; one string each keeps that small.
+    """
+    return f"{size} {mtime_ns} {digest}"
+
+
+def record(path: str, text: str) -> Record:
+    """Return the Record of the file at path from its entry."""
+    size, mtime, digest = text.split(" ")
+    return Record(path, int(size), digest, int(mtime))
+
+
 def digest_of(data: bytes) -> str:
     """Return the content digest the manifest keeps for a file's bytes."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -69,17 +83,18 @@ class Survey:
     """What the output folder holds before a build: the recorded files still unchanged, and
     every other entry (edited files, files put there by hand, symbolic links)."""
 
-    current: dict[str, Record]
+    current: dict[str, str]  # path → entry
     others: list[str]
 
 
-def survey(output: Path, recorded: Mapping[str, Record]) -> Survey:
+def survey(output: Path, recorded: Mapping[str, str]) -> Survey:
     """Walk the output folder once and sort what it holds (see Survey).
 
-    A file counts as current when its size and mtime are the ones recorded; anything
-    else is written again if the site has it, and removed if not.
+    recorded maps paths to entries (see entry). A file counts as current when its size
+    and mtime are the recorded ones; anything else is written again if the site has
+    it, and removed if not.
     """
-    current: dict[str, Record] = {}
+    current: dict[str, str] = {}
     others: list[str] = []
     stack = [(str(output), "")]
     while stack:
@@ -88,16 +103,16 @@ def survey(output: Path, recorded: Mapping[str, Record]) -> Survey:
             entries = list(os.scandir(folder))
         except OSError:
             continue
-        for entry in entries:
-            name = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, name + "/"))
+        for found in entries:
+            name = prefix + found.name
+            if found.is_dir(follow_symlinks=False):
+                stack.append((found.path, name + "/"))
                 continue
-            record = recorded.get(name)
-            if record is not None and not entry.is_symlink():
-                stat = entry.stat(follow_symlinks=False)
-                if stat.st_size == record.size and stat.st_mtime_ns == record.mtime_ns:
-                    current[name] = record
+            text = recorded.get(name)
+            if text is not None and not found.is_symlink():
+                stat = found.stat(follow_symlinks=False)
+                if text.startswith(f"{stat.st_size} {stat.st_mtime_ns} "):
+                    current[name] = text
                     continue
             others.append(name)
     return Survey(current, others)
@@ -106,26 +121,32 @@ def survey(output: Path, recorded: Mapping[str, Record]) -> Survey:
 class Stage:
     """Receives the output files one by one; writes into the staging folder only what changed.
 
-    current maps each file the output folder holds unchanged to its record (see
-    current_files). Several Stages (one per worker process) may write into the same
-    staging folder, each its own files.
+    current maps each file the output folder holds unchanged to its entry (see survey).
+    Several Stages (one per worker process) may write into the same staging folder,
+    each its own files.
     """
 
-    def __init__(self, staging: Path, current: Mapping[str, Record]) -> None:
+    def __init__(self, staging: Path, current: Mapping[str, str]) -> None:
         self.staging = staging
         self.current = current
-        self.records: dict[str, Record] = {}
+        self.records: dict[str, str] = {}  # path → entry
         self.written: dict[str, None] = {}  # paths written into the staging folder, in order
         self._made: set[Path] = set()
+
+    def _same(self, path: str, size: int, digest: str) -> str | None:
+        old = self.current.get(path)
+        if old is not None and old.endswith(digest) and old.startswith(f"{size} "):
+            return old
+        return None
 
     def add(self, path: str, data: bytes) -> None:
         """Take the file at path (relative, "/"-separated) with its final bytes."""
         digest = digest_of(data)
         taken = self.records.get(path)
-        if taken is not None and taken.size == len(data) and taken.digest == digest:
+        if taken is not None and taken.endswith(digest):
             return  # the same file again (a share image two pages use)
-        old = self.current.get(path)
-        if old is not None and old.size == len(data) and old.digest == digest:
+        old = self._same(path, len(data), digest)
+        if old is not None:
             self.records[path] = old
             return
         target = self.staging / path
@@ -136,7 +157,7 @@ class Stage:
             file.write(data)
             file.flush()  # the last write sets the mtime the manifest records
             mtime = os.fstat(file.fileno()).st_mtime_ns
-        self.records[path] = Record(path, len(data), digest, mtime)
+        self.records[path] = entry(len(data), mtime, digest)
         self.written[path] = None
 
     def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
@@ -146,32 +167,31 @@ class Stage:
         """
         target = self.staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.blake2b(digest_size=16)
+        hashed = hashlib.blake2b(digest_size=16)
         size = 0
         with open(target, "wb") as file:
             for part in parts:
-                digest.update(part)
+                hashed.update(part)
                 size += len(part)
                 file.write(part)
             file.flush()
             mtime = os.fstat(file.fileno()).st_mtime_ns
-        old = self.current.get(path)
-        if old is not None and old.size == size and old.digest == digest.hexdigest():
+        old = self._same(path, size, hashed.hexdigest())
+        if old is not None:
             target.unlink()
             self.records[path] = old
             return
-        self.records[path] = Record(path, size, digest.hexdigest(), mtime)
+        self.records[path] = entry(size, mtime, hashed.hexdigest())
         self.written[path] = None
 
-    def result(self) -> tuple[list[Record], list[str]]:
-        """Return what this Stage took (records, paths written), for another Stage's merge."""
-        return list(self.records.values()), list(self.written)
+    def result(self) -> tuple[dict[str, str], list[str]]:
+        """Return what this Stage took (entries, paths written), for another Stage's merge."""
+        return self.records, list(self.written)
 
-    def merge(self, result: tuple[Iterable[Record], Iterable[str]]) -> None:
-        """Take the records of files another Stage (a worker's) handled."""
+    def merge(self, result: tuple[dict[str, str], Iterable[str]]) -> None:
+        """Take the entries of files another Stage (a worker's) handled."""
         records, written = result
-        for record in records:
-            self.records[record.path] = record
+        self.records.update(records)
         self.written.update(dict.fromkeys(written))
 
 

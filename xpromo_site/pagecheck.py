@@ -201,14 +201,26 @@ class PageVerdict:
 
 
 def check_page(html: str, disclosure: str) -> PageVerdict:
-    """Return the verdict on one rendered page, for `judge` to gather."""
+    """Return the verdict on one rendered page, for `judge` to gather.
+
+    Pages of one template mostly get equal verdicts: they share one object.
+    """
     scan = scan_page(html)
-    return PageVerdict(
+    verdict = PageVerdict(
         frozenset(csp_hash(body) for body in scan.inline_scripts),
         frozenset(csp_hash(body) for body in scan.inline_styles),
         bool(scan.inline_attributes),
         discloses(scan, disclosure),
     )
+    return shared(verdict)
+
+
+_SHARED: dict[PageVerdict, PageVerdict] = {}
+
+
+def shared(verdict: PageVerdict) -> PageVerdict:
+    """Return the one object equal to verdict, so thousands of pages hold a few verdicts."""
+    return _SHARED.setdefault(verdict, verdict)
 
 
 @dataclass(frozen=True, slots=True)

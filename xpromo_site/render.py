@@ -45,7 +45,7 @@ from .images import PreparedImage
 from .links import TrackedLink
 from .lockup import BOXES, Fit, Shape, fit_logos, weights
 from .models import LINK_MARK, SEPARATORS, Body, Campaign, Partner
-from .pagecheck import PageVerdict, check_page, judge
+from .pagecheck import PageVerdict, check_page, judge, shared
 from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
 from .site import Published, Site, Status, Variant
@@ -891,7 +891,7 @@ def render_site(
             raise XpromoError(list(done.errors))
         if workers > 1:
             out.merge(done.files)
-            renderer.verdicts.update(done.verdicts)
+            renderer.verdicts.update((n, shared(v)) for n, v in done.verdicts.items())
             renderer.templates.update(done.templates)
             renderer.deferred.update(done.deferred)
         if progress is not None and done.pages:

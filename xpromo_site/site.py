@@ -138,6 +138,20 @@ class Site:
 
     def links(self) -> list[TrackedLink]:
         """Every tracked or listed link of the site, sorted, without repeats."""
+        return sorted(
+            self.unique_links(),
+            key=lambda r: (
+                r.campaign,
+                r.audience,
+                r.channel != PAGE_CHANNEL,
+                r.channel,
+                r.placement,
+                r.url,
+            ),
+        )
+
+    def unique_links(self) -> dict[TrackedLink, None]:
+        """Every tracked or listed link of the site, without repeats, unsorted (to count)."""
         rows: dict[TrackedLink, None] = {}
         for item in self.published:
             for variant in item.variants:
@@ -149,17 +163,7 @@ class Site:
                 rows.update(dict.fromkeys(variant.website_links))
             for links in item.share_links.values():
                 rows.update(dict.fromkeys(links))
-        return sorted(
-            rows,
-            key=lambda r: (
-                r.campaign,
-                r.audience,
-                r.channel != PAGE_CHANNEL,
-                r.channel,
-                r.placement,
-                r.url,
-            ),
-        )
+        return rows
 
 
 def _variant(

@@ -10,6 +10,7 @@ work runs in this process instead.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -71,11 +72,14 @@ def run(
             yield function(chunk)
         return
     _job = (function, chunks)
+    gc.collect()
+    gc.freeze()  # what the workers inherit stays shared: the collector will not touch it
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
             yield from pool.imap(_call, range(len(chunks)))
     finally:
         _job = None
+        gc.unfreeze()
 
 
 def split(items: Sequence[Chunk], workers: int, per_worker: int = 8) -> list[Sequence[Chunk]]:
