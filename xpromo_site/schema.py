@@ -7,6 +7,7 @@ keys with a "did you mean" hint. The same specs document the file contract.
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import datetime as dt
 import difflib
@@ -45,13 +46,14 @@ class Checker:
         return INVALID
 
 
-class Spec:
+class Spec(abc.ABC):
     """A validator for one value. `what` names the expected form in messages."""
 
     what = "a value"
 
+    @abc.abstractmethod
     def check(self, node: Node, name: str, checker: Checker) -> Any:
-        raise NotImplementedError  # pragma: no cover - every spec overrides it
+        """Return the clean value of node, or INVALID after reporting to checker."""
 
     def wrong(self, node: Node, name: str, checker: Checker, hint: str | None = None) -> Any:
         """Report 'name' must be <what> (got <value>)."""
