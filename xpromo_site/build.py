@@ -7,6 +7,7 @@ the image cache but never adds to it).
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -369,6 +370,7 @@ def build(
     current = before.current
     staging = prepare(output)
     stage = Stage(staging, current)
+    lock = multiprocessing.Lock()  # worker processes write one at a time (see output.Stage)
     try:
         site, inputs, stats = _render(
             root,
@@ -378,7 +380,7 @@ def build(
             reporter,
             ImageCache(folder),
             stage,
-            lambda: Stage(staging, current),
+            lambda: Stage(staging, current, lock),
             host,
             images,
             workers,
