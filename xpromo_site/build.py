@@ -7,7 +7,6 @@ the image cache but never adds to it).
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -370,7 +369,6 @@ def build(
     current = before.current
     staging = prepare(output)
     stage = Stage(staging, current)
-    lock = multiprocessing.Lock()  # worker processes write one at a time (see output.Stage)
     try:
         site, inputs, stats = _render(
             root,
@@ -380,7 +378,7 @@ def build(
             reporter,
             ImageCache(folder),
             stage,
-            lambda: Stage(staging, current, lock),
+            lambda: Stage(staging, current),
             host,
             images,
             workers,

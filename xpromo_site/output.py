@@ -33,12 +33,8 @@ import hashlib
 import os
 import shutil
 from collections.abc import Iterable, Mapping
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-OUTBOX_BYTES = 2_000_000  # a worker writes what it holds once it holds this much
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,25 +122,15 @@ class Stage:
     """Receives the output files one by one; writes into the staging folder only what changed.
 
     current maps each file the output folder holds unchanged to its entry (see survey).
-    With a lock (shared by worker processes), changed files are kept until result()
-    and then written while holding it: two processes creating files at once in one
-    folder tree slow each other down several times over on ext4, so one writes
-    while the other renders. Large files (add_parts) are written as they are made.
+    Several Stages (one per worker process) may write into the same staging folder,
+    each its own files.
     """
 
-    def __init__(
-        self,
-        staging: Path,
-        current: Mapping[str, str],
-        lock: AbstractContextManager[Any] | None = None,
-    ) -> None:
+    def __init__(self, staging: Path, current: Mapping[str, str]) -> None:
         self.staging = staging
         self.current = current
-        self.lock = lock
         self.records: dict[str, str] = {}  # path → entry
         self.written: dict[str, None] = {}  # paths written into the staging folder, in order
-        self.outbox: list[tuple[str, bytes]] = []  # with a lock: changed files not yet written
-        self.waiting = 0  # their bytes
         self._made: set[Path] = set()
 
     def _same(self, path: str, size: int, digest: str) -> str | None:
@@ -163,16 +149,6 @@ class Stage:
         if old is not None:
             self.records[path] = old
             return
-        if self.lock is not None:
-            self.records[path] = entry(len(data), 0, digest)  # the writer sets the mtime
-            self.outbox.append((path, data))
-            self.waiting += len(data)
-            if self.waiting > OUTBOX_BYTES:
-                self.flush()
-            return
-        self._write(path, data, digest)
-
-    def _write(self, path: str, data: bytes, digest: str) -> None:
         target = self.staging / path
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -208,22 +184,12 @@ class Stage:
         self.records[path] = entry(size, mtime, hashed.hexdigest())
         self.written[path] = None
 
-    def flush(self) -> None:
-        """Write the files waiting for the lock."""
-        if self.outbox:
-            assert self.lock is not None
-            with self.lock:
-                for path, data in self.outbox:
-                    self._write(path, data, self.records[path].rpartition(" ")[2])
-            self.outbox, self.waiting = [], 0
-
     def result(self) -> tuple[dict[str, str], list[str]]:
-        """Write what waits for the lock; return the entries and paths written, for merge."""
-        self.flush()
+        """Return what this Stage took (entries, paths written), for another Stage's merge."""
         return self.records, list(self.written)
 
     def merge(self, result: tuple[dict[str, str], Iterable[str]]) -> None:
-        """Take the entries of files another Stage (a worker's) wrote."""
+        """Take the entries of files another Stage (a worker's) handled."""
         records, written = result
         self.records.update(records)
         self.written.update(dict.fromkeys(written))
