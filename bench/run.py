@@ -24,8 +24,8 @@ as a separate process, with wall time, CPU time and peak RSS from wait4():
 
 Each --vs NAME=COMMAND runs in turn with each clean build (A B A B ...) and adds the
 pair-by-pair wall ratio xpromo / NAME, the comparison that holds on a noisy machine.
-Such a command may move its previous output into WORK/trash/, which is emptied after
-each pair, outside the timings.
+Such a command may move its previous output into WORK/trash/, which is emptied (and the
+disk synced) after each pair, outside the timings.
 """
 
 from __future__ import annotations
@@ -116,6 +116,7 @@ class Bench:
                 shutil.rmtree(old)
             else:
                 old.unlink()
+        os.sync()  # the next timed build starts on a quiet disk, whichever tool it is
 
     def clean(self, images: bool, others: dict[str, str]) -> list[str]:
         walls, cpus, peaks = [], [], []

@@ -19,7 +19,16 @@ from xpromo_site.errors import XpromoError
 from xpromo_site.imagecache import CACHE_DIR
 from xpromo_site.links import TrackedLink
 from xpromo_site.models import Campaign
-from xpromo_site.pagecheck import PageScan, _quick_scan, _Scanner, scan_page
+from xpromo_site.pagecheck import (
+    PageScan,
+    PageVerdict,
+    _quick_scan,
+    _Scanner,
+    check_page,
+    csp_hash,
+    discloses,
+    scan_page,
+)
 from xpromo_site.render import LINKS_COLUMNS, links_json
 from xpromo_site.site import status_window
 from xpromo_site.themes import BUILTIN_THEME
@@ -303,3 +312,20 @@ def test_manifests_written_in_parts_match_json_dumps_of_the_whole() -> None:
     for chosen in (rows, rows[:1], []):
         whole = {"links": [{c: getattr(r, c) for c in LINKS_COLUMNS} for r in chosen]}
         assert links_json(chosen) == json.dumps(whole, indent=2, ensure_ascii=False) + "\n"
+
+
+def _exact_verdict(html: str, disclosure: str) -> PageVerdict:
+    scan = _exact_scan(html)
+    return PageVerdict(
+        frozenset(csp_hash(body) for body in scan.inline_scripts),
+        frozenset(csp_hash(body) for body in scan.inline_styles),
+        bool(scan.inline_attributes),
+        discloses(scan, disclosure),
+    )
+
+
+def test_page_verdicts_are_those_of_the_html_parser() -> None:
+    pages = [p.read_text(encoding="utf-8") for p in (REPO / "tests" / "golden").rglob("*.html")]
+    for html in [*TRICKY_PAGES, *pages]:
+        for disclosure in ("We earn a fee & say so.", "We are paid"):
+            assert check_page(html, disclosure) == _exact_verdict(html, disclosure), html[:80]

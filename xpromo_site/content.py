@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
@@ -445,28 +446,31 @@ def load_campaigns(
     slugs: set[str] = set()
     codes: dict[str, Location] = {}
     files = _markdown_files(root, CAMPAIGNS_DIR, collector)
-    bodies = _render_bodies(files, html)
-    for rel, path in files:
-        slug_ = _slug_of(rel, path, collector)
-        if slug_ is not None:
-            slugs.add(slug_)
-        read = _read(rel, path, CAMPAIGN, root, collector)
-        if read is None:
-            continue
-        values, tree, body_text, body_offset = read
-        _cross_check(values, tree, known_partners, checker)
-        _check_channels(values, tree, known_channels, checker)
-        _check_vanity(values, tree, codes, checker)
-        made = bodies.get(rel)
-        if made is not None and made.text == body_text:
-            markdown = made.body
-            collector.diagnostics.extend(made.diagnostics)
-        else:
-            markdown = render_markdown(body_text, rel, body_offset, html, collector)
-        body = _resolve_images(markdown, rel, root, collector, images)
-        if slug_ is None or not is_valid(values):
-            continue
-        campaigns.append(_campaign(slug_, rel, values, tree, body))
+    bodies = _Bodies(files, html)  # workers render Markdown while this loop reads YAML
+    try:
+        for rel, path in files:
+            slug_ = _slug_of(rel, path, collector)
+            if slug_ is not None:
+                slugs.add(slug_)
+            read = _read(rel, path, CAMPAIGN, root, collector)
+            if read is None:
+                continue
+            values, tree, body_text, body_offset = read
+            _cross_check(values, tree, known_partners, checker)
+            _check_channels(values, tree, known_channels, checker)
+            _check_vanity(values, tree, codes, checker)
+            made = bodies.get(rel)
+            if made is not None and made.text == body_text:
+                markdown = made.body
+                collector.diagnostics.extend(made.diagnostics)
+            else:
+                markdown = render_markdown(body_text, rel, body_offset, html, collector)
+            body = _resolve_images(markdown, rel, root, collector, images)
+            if slug_ is None or not is_valid(values):
+                continue
+            campaigns.append(_campaign(slug_, rel, values, tree, body))
+    finally:
+        bodies.close()
     return tuple(_check_after_end(campaigns, slugs, collector))
 
 
@@ -482,32 +486,46 @@ class _MadeBody:
 MIN_FILES_PER_WORKER = 150  # below this, starting workers costs more than it saves
 
 
-def _render_bodies(files: list[tuple[str, Path]], html: str) -> dict[str, _MadeBody]:
-    """Render every file's Markdown in worker processes, when there are enough files.
+class _Bodies:
+    """Every file's Markdown, rendered ahead by worker processes while this one reads the
+    front matter; taken in file order. Files that cannot be read are left out (the
+    caller reads them again and reports the problem in order)."""
 
-    Returns rel → its body; files that cannot be read are left out (the caller reads
-    them again and reports the problem in order).
-    """
-    workers = worker_count(len(files), MIN_FILES_PER_WORKER)
-    if workers <= 1:
-        return {}
+    def __init__(self, files: list[tuple[str, Path]], html: str) -> None:
+        workers = worker_count(len(files), MIN_FILES_PER_WORKER)
+        self._made: dict[str, _MadeBody] = {}
+        self._coming: Iterator[list[tuple[str, _MadeBody]]] | None = None
+        if workers > 1:
+            self._coming = run(partial(_render, html=html), split(files, workers), workers)
 
-    def render(chunk: Sequence[tuple[str, Path]]) -> list[tuple[str, _MadeBody]]:
-        made = []
-        for rel, path in chunk:
-            try:
-                front = split_front_matter(read_source(path, rel), rel)
-            except XpromoError:
-                continue
-            collector = Collector()
-            body = render_markdown(front.body, rel, front.body_line_offset, html, collector)
-            made.append((rel, _MadeBody(front.body, body, collector.diagnostics)))
-        return made
+    def get(self, rel: str) -> _MadeBody | None:
+        """Return the body made from the file rel, waiting for it, or None."""
+        while rel not in self._made and self._coming is not None:
+            chunk = next(self._coming, None)
+            if chunk is None:
+                self._coming = None
+            else:
+                self._made.update(chunk)
+        return self._made.pop(rel, None)
 
-    bodies: dict[str, _MadeBody] = {}
-    for made in run(render, split(files, workers), workers):
-        bodies.update(made)
-    return bodies
+    def close(self) -> None:
+        """Stop the workers (those still at files nobody asked for)."""
+        if isinstance(self._coming, Generator):
+            self._coming.close()
+        self._coming = None
+
+
+def _render(chunk: Sequence[tuple[str, Path]], html: str) -> list[tuple[str, _MadeBody]]:
+    made = []
+    for rel, path in chunk:
+        try:
+            front = split_front_matter(read_source(path, rel), rel)
+        except XpromoError:
+            continue
+        collector = Collector()
+        body = render_markdown(front.body, rel, front.body_line_offset, html, collector)
+        made.append((rel, _MadeBody(front.body, body, collector.diagnostics)))
+    return made
 
 
 def _check_vanity(

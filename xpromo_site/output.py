@@ -153,10 +153,15 @@ class Stage:
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
-        with open(target, "wb") as file:
-            file.write(data)
-            file.flush()  # the last write sets the mtime the manifest records
-            mtime = os.fstat(file.fileno()).st_mtime_ns
+        # os-level calls: creating files dominates a clean build, so no extra syscalls
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+            mtime = os.fstat(handle).st_mtime_ns  # set by the last write
+        finally:
+            os.close(handle)
         self.records[path] = entry(len(data), mtime, digest)
         self.written[path] = None
 

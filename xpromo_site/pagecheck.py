@@ -117,27 +117,42 @@ _ATTRIBUTE = re.compile(r"([^\s\"'<>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^
 _RAW_END = {tag: re.compile(rf"</\s*{tag}\s*>", re.I) for tag in ("script", "style")}
 # Outside the disclosure, only these tags and tags with these attributes change a scan.
 _NOTED_TAGS = frozenset({"script", "style", "a"})
-_NOTED_ATTRIBUTES = re.compile(r"\s(?:style|on[^\s\"'<>/=]*|id)(?=[\s=/>]|$)", re.I)
-_PLAIN_ATTRIBUTE = (
-    r"\s+(?!(?i:style|id)(?=[\s=/>])|(?i:on))[^\s\"'<>/=]+"
-    r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
-)
-_PLAIN = re.compile(  # a run of text and markup that changes nothing outside the disclosure
-    r"(?:[^<]+"
-    rf"|</{_NAME}\s*>"
-    rf"|<(?!(?i:script|style|a)[\s/>]){_NAME}(?:{_PLAIN_ATTRIBUTE})*\s*/?>"
-    r"|<!--.*?-->|<![a-zA-Z][^<>]*>)*",
-    re.S,
-)
 
 
-def _quick_scan(html: str) -> PageScan | None:
-    """Scan well-formed html with a regular-expression tokenizer; None when in doubt."""
+def _plain(noted: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Return (a run of text and markup that changes nothing outside the disclosure, a
+    search for the noted attributes): tags other than script, style and a count when
+    they carry an attribute whose name noted matches."""
+    attribute = rf"\s+(?!{noted})[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
+    run = re.compile(
+        r"(?:[^<]+"
+        rf"|</{_NAME}\s*>"
+        rf"|<(?!(?i:script|style|a)[\s/>]){_NAME}(?:{attribute})*\s*/?>"
+        r"|<!--.*?-->|<![a-zA-Z][^<>]*>)*",
+        re.S,
+    )
+    return run, re.compile(rf"\s(?:{noted})", re.I)
+
+
+# every attribute the scan records, then (for a verdict, once one inline attribute is
+# found) only the disclosure's id
+_PLAIN, _NOTED_ATTRIBUTES = _plain(r"(?i:style|id)(?=[\s=/>]|$)|(?i:on)")
+_PLAIN_ID, _NOTED_ID = _plain(r"(?i:id)(?=[\s=/>]|$)")
+
+
+def _quick_scan(html: str, every_attribute: bool = True) -> PageScan | None:
+    """Scan well-formed html with a regular-expression tokenizer; None when in doubt.
+
+    With every_attribute False, inline attributes after the first are not listed.
+    """
     scanner = _Scanner()
     position = 0
+    plain, noted = _PLAIN, _NOTED_ATTRIBUTES
     while True:
+        if not every_attribute and scanner.scan.inline_attributes:
+            plain, noted = _PLAIN_ID, _NOTED_ID
         if scanner._disclosure is None:
-            position = _PLAIN.match(html, position).end()  # type: ignore[union-attr]
+            position = plain.match(html, position).end()  # type: ignore[union-attr]
         start = html.find("<", position)
         if start < 0:
             start = len(html)
@@ -155,7 +170,7 @@ def _quick_scan(html: str) -> PageScan | None:
                 scanner.handle_endtag(token[1].lower())
         elif token[2] is not None:
             tag = token[2].lower()
-            if outside and tag not in _NOTED_TAGS and not _NOTED_ATTRIBUTES.search(token[3]):
+            if outside and tag not in _NOTED_TAGS and not noted.search(token[3]):
                 continue
             attrs: list[tuple[str, str | None]] = []
             for name, double, single, bare in _ATTRIBUTE.findall(token[3]):
@@ -205,7 +220,7 @@ def check_page(html: str, disclosure: str) -> PageVerdict:
 
     Pages of one template mostly get equal verdicts: they share one object.
     """
-    scan = scan_page(html)
+    scan = _quick_scan(html, every_attribute=False) or scan_page(html)
     verdict = PageVerdict(
         frozenset(csp_hash(body) for body in scan.inline_scripts),
         frozenset(csp_hash(body) for body in scan.inline_styles),

@@ -254,6 +254,10 @@ class _Renderer:
         self.icon = hashed_name("static/favicon.svg", icon)
         self.out.add(self.icon, icon)
         self.nav_pages = [{"title": p.title, "path": f"{p.slug}/"} for p in site.pages]
+        self.joined: dict[str, list[Published]] = {p.id: [] for p in site.partners}
+        for item in site.published:  # each partner's campaigns, in the site's order
+            for member in item.partners:
+                self.joined[member.id].append(item)
         self.campaigns = {item.campaign.slug: self._campaign(item) for item in site.published}
 
     # logo sizes ---------------------------------------------------------------------------
@@ -544,9 +548,7 @@ class _Renderer:
     def hub(self, partner: Partner) -> None:
         entries = []
         kits: list[CampaignKit] = []
-        for item in self.site.published:
-            if partner not in item.partners:
-                continue
+        for item in self.joined[partner.id]:
             variant = next(v for v in item.variants if v.lead.id == partner.id)
             kit = self._kit(item, variant) if item.share_links[partner.id] else None
             if kit is not None:
