@@ -146,3 +146,15 @@ def test_raw_html_safe_refuses_links_images_and_script_urls() -> None:
 def test_a_placeholder_cannot_be_forged_in_safe_mode() -> None:
     body = render_markdown("xpromo\x00 0 [a](https://alpha.example/)\n", "c.md", 0, "safe")
     assert fill_links(body, ["https://alpha.example/?t=1"]).count("?t=1") == 1
+
+
+def test_table_alignment_is_a_class_not_an_inline_style() -> None:
+    """The pages' security policy blocks style= attributes: alignment must survive it."""
+    text = "| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n"
+    for mode in ("off", "safe"):
+        html = render_markdown(text, "content/campaigns/a.md", 0, mode).html
+        assert "style=" not in html
+        assert html.count('class="align-left"') == 2
+        assert html.count('class="align-center"') == 2
+        assert html.count('class="align-right"') == 2
+        assert "<th>d</th>" in html and "<td>4</td>" in html

@@ -96,8 +96,8 @@ SAFE_ATTRIBUTES = {
     "*": {"lang", "dir", "title"},
     "a": {"href"},
     "img": {"src", "alt"},
-    "th": {"style", "colspan", "rowspan", "scope"},
-    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "class", "colspan", "rowspan", "scope"},
+    "td": {"style", "class", "colspan", "rowspan"},
     "ol": {"start", "reversed"},
     "code": {"class"},
     "time": {"datetime"},
@@ -298,6 +298,8 @@ def render_markdown(
             block.tag = "h2"
         elif block.type == "heading_close" and block.tag == "h1":
             block.tag = "h2"
+        if block.type in ("th_open", "td_open"):
+            _align_by_class(block)
         if block.type == "html_block":
             first = (block.map or (0, 0))[0]
             col = _column(renderer.lines, first, first + 1, block.content.lstrip()[:20], first)[1]
@@ -310,6 +312,18 @@ def render_markdown(
     if own:
         collector.raise_if_errors()
     return Body(html=rendered, links=tuple(renderer.links), images=tuple(renderer.images))
+
+
+_ALIGN = re.compile(r"text-align:(left|center|right)")
+
+
+def _align_by_class(cell: Token) -> None:
+    """Turn a table column's alignment into a class: the security policy blocks inline style."""
+    style = cell.attrs.get("style")
+    found = _ALIGN.fullmatch(str(style)) if style is not None else None
+    if found is not None:
+        del cell.attrs["style"]
+        cell.attrs["class"] = f"align-{found[1]}"
 
 
 def _sanitise(rendered: str, text: str) -> str:
