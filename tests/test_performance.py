@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
+import jinja2
 import pytest
 
 from tests.conftest import REPO, edit
@@ -149,6 +150,21 @@ def test_a_template_or_partners_change_rebuilds_what_shows_it(
     named = [p for p in old if p.endswith(".html") and b">Contoso Backup<" in old[p]]
     assert named  # the partner's name as pages print it (the copy may still say it)
     assert all(b">Contoso Group<" in new[p] for p in named)
+
+
+def test_an_edited_template_that_pages_only_include_shows_in_the_next_build(
+    demo_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Templates compile once per process, but a build sees every file that changed."""
+    templates = demo_copy / "themes" / "northwind" / "templates"
+    (templates / "contact.html").write_text("<p>First words.</p>\n", encoding="utf-8")
+    edit(templates / "campaign.html", "</aside>", '{% include "contact.html" %}</aside>')
+    _build(demo_copy, capsys, "--no-images")
+    page = demo_copy / "public" / "cloud-backup-webinar" / "index.html"
+    assert "First words." in page.read_text(encoding="utf-8")
+    (templates / "contact.html").write_text("<p>Second words.</p>\n", encoding="utf-8")
+    assert _build(demo_copy, capsys, "--no-images").startswith("Built")
+    assert "Second words." in page.read_text(encoding="utf-8")
 
 
 def test_a_failed_build_leaves_the_output_as_it_was(
@@ -329,3 +345,19 @@ def test_page_verdicts_are_those_of_the_html_parser() -> None:
     for html in [*TRICKY_PAGES, *pages]:
         for disclosure in ("We earn a fee & say so.", "We are paid"):
             assert check_page(html, disclosure) == _exact_verdict(html, disclosure), html[:80]
+
+
+def test_the_quick_dict_lookup_in_templates_answers_as_jinja_does() -> None:
+    from xpromo_site.themes import _Environment
+
+    quick, plain = _Environment(), jinja2.Environment()
+    view = {"title": "T", "items": [1], "get": "g", "none": None, "__class__": "c"}
+    template = (
+        "{{ v.title }}|{{ v.items is callable }}|{{ v.get is callable }}|{{ v.none }}|"
+        "{{ v.missing is defined }}|{{ v.keys() | list | length }}|"
+        "{{ o.real }}|{{ o.x is defined }}"
+    )
+    for env in (quick, plain):
+        env.globals.update(v=view, o=3)
+    assert quick.from_string(template).render() == plain.from_string(template).render()
+    assert quick.from_string(template).render() == "T|True|True|None|False|5|3|False"
