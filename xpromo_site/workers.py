@@ -15,6 +15,7 @@ an error in the caller, and leaving early (an error, Ctrl-C) kills the workers.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -169,10 +170,8 @@ class _Pool:
         statuses = {}
         for pid, fd in self.children.items():
             if kill:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
             _, status = os.waitpid(pid, 0)
             statuses[pid] = status
             os.close(fd)
