@@ -24,8 +24,10 @@ as a separate process, with wall time, CPU time and peak RSS from wait4():
 
 Each --vs NAME=COMMAND runs in turn with each clean build (A B A B ...) and adds the
 pair-by-pair wall ratio xpromo / NAME, the comparison that holds on a noisy machine.
-Such a command may move its previous output into WORK/trash/, which is emptied (and the
-disk synced) after each pair, outside the timings.
+Such a command may move its previous output into WORK/trash/. The trash is emptied only
+before the first timing (then the script waits a minute) and after the last: for a
+minute after many files are deleted, ext4 creates files far more slowly, which would
+charge one build for the clean-up of the one before.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from generate import generate
 # output pages ≈ campaigns * (1 canonical + 3 variants on average) + partners + a few
 SIZES = {100: (10, 22), 1000: (60, 235), 10000: (200, 2450)}
 TODAY = "2026-11-23"
+SETTLE = 61  # seconds ext4 steps over freshly deleted inodes when creating files
 
 
 def _run(command: list[str]) -> tuple[float, float, float, str]:
@@ -110,13 +113,17 @@ class Bench:
             if old.exists():
                 old.rename(self.trash / f"xpromo-{index}-{time.monotonic_ns()}")
 
-    def _empty_trash(self) -> None:
+    def empty_trash(self) -> None:
+        """Delete what earlier builds left in the trash; only between benchmarks, never
+        between timed builds: on ext4 without a journal, for a minute after many files
+        are deleted, each new file's inode is found by stepping over the freed ones,
+        which made creating a file some 40 times slower."""
         for old in self.trash.iterdir():
             if old.is_dir() and not old.is_symlink():
                 shutil.rmtree(old)
             else:
                 old.unlink()
-        os.sync()  # the next timed build starts on a quiet disk, whichever tool it is
+        os.sync()
 
     def clean(self, images: bool, others: dict[str, str]) -> list[str]:
         walls, cpus, peaks = [], [], []
@@ -131,7 +138,6 @@ class Bench:
                 peaks.append(peak)
                 for name, other in others.items():
                     ratios[name].append(wall / _run(shlex.split(other))[0])
-            self._empty_trash()
         pages = sum(1 for p in self.out.rglob("*.html") if _is_page(p.as_posix()))
         label = "clean, images on" if images else "clean"
         rows = [
@@ -199,8 +205,12 @@ def main() -> None:
         "peak MiB | median CPU s | notes |"
     )
     print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
-    for size in args.sizes:
-        bench = Bench(size, args.work, args.runs, args.bodies)
+    benches = [Bench(size, args.work, args.runs, args.bodies) for size in args.sizes]
+    if any(benches[0].trash.iterdir()):
+        benches[0].empty_trash()
+        print(f"emptied the trash; waiting {SETTLE} s before timing", file=sys.stderr)
+        time.sleep(SETTLE)
+    for bench, size in zip(benches, args.sizes, strict=True):
         rows = bench.clean(False, others)
         rows += bench.no_change()
         rows += bench.one_campaign()
@@ -208,6 +218,7 @@ def main() -> None:
             rows += bench.clean(True, {})
         for row in rows:
             print(row, flush=True)
+    benches[0].empty_trash()  # after the last timing
 
 
 if __name__ == "__main__":

@@ -105,6 +105,9 @@ class XpromoError(Exception):
         self.diagnostics = tuple(sort_diagnostics(diagnostics))
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type[XpromoError], tuple[tuple[Diagnostic, ...]]]:
+        return (type(self), (self.diagnostics,))  # whole, when a worker process sends it back
+
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Return the diagnostics in file order, without exact duplicates."""
