@@ -263,3 +263,24 @@ def test_zip_bytes_depend_only_on_the_files() -> None:
         assert archive.namelist() == ["a/three.txt", "a/two.png", "b/one.txt"]
         assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}
         assert archive.read("a/three.txt") == b"three" * 100
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    url=st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=200),
+    description=st.text(
+        st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"], include_characters="\n"),
+        max_size=400,
+    ),
+    title=st.sampled_from(["Launch", "xpromo-url-placeholder", "xpromo-description-placeholder"]),
+)
+def test_a_calendar_made_from_its_events_skeleton_is_the_whole_calendar(
+    url: str, description: str, title: str
+) -> None:
+    from xpromo_site.ics import _whole
+
+    event = dataclasses.replace(
+        _event("Europe/Berlin"), url="https://a.example/" + url, description=description
+    )
+    event = dataclasses.replace(event, title=title)
+    assert event_ics(event) == _whole(event)

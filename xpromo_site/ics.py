@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import icalendar
 
@@ -31,8 +31,39 @@ class CalendarEvent:
     stamp: dt.datetime  # aware; when this description of the event was made (DTSTAMP)
 
 
+_URL_MARK = "xpromo-url-placeholder"
+_TEXT_MARK = "xpromo-description-placeholder"
+
+
 def event_ics(event: CalendarEvent) -> bytes:
-    """Return an RFC 5545 calendar (CRLF line ends, folded lines) holding the one event."""
+    """Return an RFC 5545 calendar (CRLF line ends, folded lines) holding the one event.
+
+    Every partner's file of one event differs only in its link and the description
+    that carries it: the rest is made once per event and those two lines are put in.
+    """
+    skeleton = _skeleton(replace(event, url=_URL_MARK, description=_TEXT_MARK))
+    url_line, text_line = _lines("url", _URL_MARK), _lines("description", _TEXT_MARK)
+    if skeleton.count(url_line) != 1 or skeleton.count(text_line) != 1:
+        return _whole(event)  # the event's own text holds a placeholder: no shortcut
+    return skeleton.replace(url_line, _lines("url", event.url)).replace(
+        text_line, _lines("description", event.description)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _skeleton(event: CalendarEvent) -> bytes:
+    return _whole(event)
+
+
+def _lines(name: str, value: str) -> bytes:
+    """Return the content line(s) icalendar writes for one property of an event, folded."""
+    entry = icalendar.Event()
+    entry.add(name, value)
+    text: bytes = entry.to_ical()
+    return text[len(b"BEGIN:VEVENT\r\n") : -len(b"END:VEVENT\r\n")]
+
+
+def _whole(event: CalendarEvent) -> bytes:
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
