@@ -42,7 +42,7 @@ def event_ics(event: CalendarEvent) -> bytes:
     that carries it: the rest is made once per event and those two lines are put in.
     """
     skeleton = _skeleton(replace(event, url=_URL_MARK, description=_TEXT_MARK))
-    url_line, text_line = _lines("url", _URL_MARK), _lines("description", _TEXT_MARK)
+    url_line, text_line = _marks()
     if skeleton.count(url_line) != 1 or skeleton.count(text_line) != 1:
         return _whole(event)  # the event's own text holds a placeholder: no shortcut
     return skeleton.replace(url_line, _lines("url", event.url)).replace(
@@ -50,9 +50,14 @@ def event_ics(event: CalendarEvent) -> bytes:
     )
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)  # hubs visit a large program's events in any order
 def _skeleton(event: CalendarEvent) -> bytes:
     return _whole(event)
+
+
+@functools.cache
+def _marks() -> tuple[bytes, bytes]:
+    return _lines("url", _URL_MARK), _lines("description", _TEXT_MARK)
 
 
 def _lines(name: str, value: str) -> bytes:
