@@ -9,12 +9,14 @@ import re
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import jinja2
 import pytest
 
 from tests.conftest import REPO, edit
 from tests.test_cli import run, snapshot
+from xpromo_site import workers as workers_module
 from xpromo_site.build import build
 from xpromo_site.errors import XpromoError
 from xpromo_site.imagecache import CACHE_DIR
@@ -236,22 +238,40 @@ def test_built_in_templates_do_not_print_the_build_date() -> None:
             assert "today" not in path.read_text(encoding="utf-8"), path
 
 
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Let builds fork even while other tests' idle server threads run; count the pools."""
+    pools: list[int] = []
+    real = workers_module._Pool.results
+
+    def counted(pool: Any) -> Any:
+        pools.append(pool.count)
+        return real(pool)
+
+    monkeypatch.setattr(workers_module, "_fork_is_safe", lambda: True)
+    monkeypatch.setattr(workers_module._Pool, "results", counted)
+    return pools
+
+
 def test_worker_processes_give_the_same_bytes(
-    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
     day = dt.date.fromisoformat(TODAY)
     for host in ("netlify", "github-pages"):
         monkeypatch.setenv(WORKERS_ENV, "1")
         one = build(demo_copy, tmp_path / f"one-{host}", day, host=host)
+        assert not forks
         monkeypatch.setenv(WORKERS_ENV, "2")  # Markdown and pages in two worker processes
         two = build(demo_copy, tmp_path / f"two-{host}", day, host=host)
+        assert forks and set(forks) == {2}  # Markdown, images and pages each in a pool
+        forks.clear()
         assert [f.path for f in one.files] == [f.path for f in two.files]
         assert snapshot(tmp_path / f"one-{host}") == snapshot(tmp_path / f"two-{host}")
         assert one.warnings == two.warnings
 
 
 def test_errors_in_worker_processes_are_located(
-    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
     campaign = demo_copy / "content" / "campaigns" / "summit-2026.md"
     text = campaign.read_text(encoding="utf-8")
@@ -262,6 +282,7 @@ def test_errors_in_worker_processes_are_located(
         with pytest.raises(XpromoError) as raised:
             build(demo_copy, tmp_path / "out", dt.date.fromisoformat(TODAY))
         found.append(raised.value.diagnostics)
+    assert forks  # the second build did fork
     assert found[0] == found[1]
     assert [d.location.path for d in found[0]] == ["content/campaigns/summit-2026.md"]
     campaign.write_text(text, encoding="utf-8")

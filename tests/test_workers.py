@@ -11,6 +11,7 @@ from types import FrameType
 
 import pytest
 
+from xpromo_site import workers
 from xpromo_site.errors import Diagnostic, Location, XpromoError
 from xpromo_site.workers import WorkerError, run, split, worker_count
 
@@ -114,6 +115,7 @@ def test_one_worker_or_one_chunk_runs_here() -> None:
 
 
 def test_worker_count_follows_the_setting_and_the_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "_fork_is_safe", lambda: True)  # other tests' threads idle
     monkeypatch.setenv("XPROMO_WORKERS", "3")
     assert worker_count(1, 100) == 3
     monkeypatch.setenv("XPROMO_WORKERS", "1")
@@ -131,3 +133,15 @@ def test_split_keeps_order_and_evens_the_load() -> None:
     assert max(map(len, chunks)) - min(map(len, chunks)) <= 13
     assert split(items, 1) == [items]
     assert split([], 2) == []
+
+
+def test_no_fork_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XPROMO_WORKERS", "2")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert worker_count(10_000, 100) == 1  # a lock held in that thread could hang a child
+    finally:
+        stop.set()
+        thread.join()
