@@ -25,9 +25,10 @@ as a separate process, with wall time, CPU time and peak RSS from wait4():
 Each --vs NAME=COMMAND runs in turn with each clean build (A B A B ...) and adds the
 pair-by-pair wall ratio xpromo / NAME, the comparison that holds on a noisy machine.
 Such a command may move its previous output into WORK/trash/. The trash is emptied only
-before the first timing (then the script waits a minute) and after the last: for a
-minute after many files are deleted, ext4 creates files far more slowly, which would
-charge one build for the clean-up of the one before.
+after the last timing: for one to six minutes after many files are deleted, ext4 (without
+a journal, as on this project's machines) creates files far more slowly, stepping over
+the freed inodes one by one, which would charge each build for the clean-up before it.
+Leave a few minutes between a deletion of many files and a run.
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ from generate import generate
 # output pages ≈ campaigns * (1 canonical + 3 variants on average) + partners + a few
 SIZES = {100: (10, 22), 1000: (60, 235), 10000: (200, 2450)}
 TODAY = "2026-11-23"
-SETTLE = 61  # seconds ext4 steps over freshly deleted inodes when creating files
 
 
 def _run(command: list[str]) -> tuple[float, float, float, str]:
@@ -114,10 +114,8 @@ class Bench:
                 old.rename(self.trash / f"xpromo-{index}-{time.monotonic_ns()}")
 
     def empty_trash(self) -> None:
-        """Delete what earlier builds left in the trash; only between benchmarks, never
-        between timed builds: on ext4 without a journal, for a minute after many files
-        are deleted, each new file's inode is found by stepping over the freed ones,
-        which made creating a file some 40 times slower."""
+        """Delete what the builds left in the trash: only after the last timing (see the
+        module's docstring; it made creating a file up to 40 times slower)."""
         for old in self.trash.iterdir():
             if old.is_dir() and not old.is_symlink():
                 shutil.rmtree(old)
@@ -206,10 +204,6 @@ def main() -> None:
     )
     print("|---:|---:|---|---:|---:|---:|---:|---:|---|")
     benches = [Bench(size, args.work, args.runs, args.bodies) for size in args.sizes]
-    if any(benches[0].trash.iterdir()):
-        benches[0].empty_trash()
-        print(f"emptied the trash; waiting {SETTLE} s before timing", file=sys.stderr)
-        time.sleep(SETTLE)
     for bench, size in zip(benches, args.sizes, strict=True):
         rows = bench.clean(False, others)
         rows += bench.no_change()
