@@ -187,7 +187,7 @@ def test_invalid_fixtures_fail_the_schemas(case: str) -> None:
 
 def test_new_program_builds_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "program"
-    code, out, _ = run(["new", "program", str(folder)], capsys)
+    code, out, _ = run(["new", "program", str(folder), "--today", TODAY], capsys)
     assert code == 0
     assert out.startswith(f"Wrote 12 files into {folder}/.")
     report = check(folder, dt.date.fromisoformat(TODAY), strict=True)
@@ -198,7 +198,7 @@ def test_new_program_builds_at_once(tmp_path: Path, capsys: pytest.CaptureFixtur
         .read_text()
         .startswith("# yaml-language-server: $schema=schemas/partners.schema.json\n")
     )
-    code, _, err = run(["new", "program", str(folder)], capsys)
+    code, _, err = run(["new", "program", str(folder), "--today", TODAY], capsys)
     assert code == 2
     assert "is not empty; choose a new folder" in err
 
@@ -208,8 +208,9 @@ def test_new_campaign_of_each_type_builds(
     kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "program"
-    run(["new", "program", str(folder)], capsys)
+    run(["new", "program", str(folder), "--today", TODAY], capsys)
     args = ["new", "campaign", "-s", str(folder), "joint-thing", "--partners", "acme,globex"]
+    args += ["--today", TODAY]
     code, out, err = run([*args, "--type", kind], capsys)
     assert code == 0, err
     path = folder / "content" / "campaigns" / "joint-thing.md"
@@ -233,7 +234,7 @@ def test_new_campaign_usage_errors(
     args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "program"
-    run(["new", "program", str(folder)], capsys)
+    run(["new", "program", str(folder), "--today", TODAY], capsys)
     code, _, err = run(["new", "campaign", "-s", str(folder), *args], capsys)
     assert code == 2
     assert message in err
@@ -281,3 +282,38 @@ def test_the_field_reference_is_generated_from_the_validators(update_golden: boo
         path.write_text(reference_markdown())
     assert path.read_text() == reference_markdown(), "run pytest --update-golden"
     assert "|  |" not in path.read_text(), "every field needs a one-line meaning (doc=)"
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_new_dates_its_campaigns_from_the_day_it_is_given(
+    how: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`new` takes its day from --today or SOURCE_DATE_EPOCH, like build: never the clock."""
+    day = dt.date(2031, 2, 3)
+    if how == "option":
+        extra = ["--today", day.isoformat()]
+    else:
+        extra = []
+        epoch = dt.datetime(2031, 2, 3, 12, tzinfo=dt.UTC).timestamp()
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(epoch)))
+    folder = tmp_path / "program"
+    assert run(["new", "program", str(folder), *extra], capsys)[0] == 0
+    args = ["new", "campaign", "-s", str(folder), "later", "--partners", "acme,globex"]
+    assert run([*args, "--type", "webinar", *extra], capsys)[0] == 0
+    for name in ("launch-webinar", "later"):
+        text = (folder / "content" / "campaigns" / f"{name}.md").read_text()
+        assert "starts: 2031-02-03 " in text
+        assert "ends: 2031-04-04 " in text  # 60 days on
+    later = (folder / "content" / "campaigns" / "later.md").read_text()
+    assert 'start: "2031-02-24 17:00"' in later  # the webinar three weeks on
+    report = check(folder, day, strict=True)
+    assert [p.campaign.slug for p in report.site.live] == ["launch-webinar"]
+
+
+def test_new_refuses_a_date_it_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["new", "program", str(tmp_path / "p"), "--today", "2031-13-01"], capsys)
+    assert code == 2
+    assert "'2031-13-01' is not a date written YYYY-MM-DD" in err
+    assert not (tmp_path / "p").exists()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
+from xpromo_site import yamlsource
 from xpromo_site.errors import Location, XpromoError
 from xpromo_site.yamlsource import load_yaml, read_source, split_front_matter
 
@@ -114,22 +117,54 @@ def test_front_matter_errors(text: str, message: str) -> None:
     assert caught.value.diagnostics[0].location == Location("c.md", 1, 1)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "a: " + "[" * 200_000 + "]" * 200_000 + "\n",  # once crashed the C composer
-        "- " * 100_000 + "x\n",
-        "a: " + "{b: " * 10_000 + "1" + "}" * 10_000 + "\n",
-    ],
-)
-def test_deep_nesting_fails_at_once_with_a_location(text: str) -> None:
+DEEP = [
+    # (text, column of the collection that opens level 65)
+    ("a: " + "[" * 200_000 + "]" * 200_000 + "\n", 67),  # once crashed the C composer
+    ("- " * 100_000 + "x\n", 129),
+    ("a: " + "{b: " * 10_000 + "1" + "}" * 10_000 + "\n", 256),
+]
+
+
+@pytest.mark.parametrize("loader", ["as installed", "pure Python"])
+@pytest.mark.parametrize(("text", "column"), DEEP)
+def test_deep_nesting_fails_at_once_with_a_location(
+    text: str, column: int, loader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same message at the same place whichever parser reads it, and whatever limit
+    of its own the installed libyaml has (PyYAML 6.0.4's stops at 1,000 levels)."""
+    if loader == "pure Python":
+        monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
     start = time.perf_counter()
     with pytest.raises(XpromoError) as caught:
         load_yaml(text, "deep.yaml")
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 10.0  # a hang guard, not a benchmark
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.message == "this YAML is nested too deeply (more than 64 levels)"
-    assert diagnostic.location.path == "deep.yaml"
+    assert diagnostic.location == Location("deep.yaml", 1, column)
+
+
+def test_a_parser_that_refuses_nesting_itself_gives_xpromos_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A libyaml whose scanner stops before xpromo counts 65 levels: same message, place."""
+
+    def refusing_parse(text: str, Loader: type) -> Iterator[yaml.Event]:  # noqa: N803
+        if Loader is yaml.SafeLoader:
+            yield from real_parse(text, Loader=Loader)
+            return
+        mark = yaml.Mark("<unicode string>", 0, 0, 1002, None, None)
+        raise yaml.scanner.ScannerError(
+            "while increasing flow level", mark, "exceeded maximum nesting depth", mark
+        )
+        yield  # a generator, like yaml.parse
+
+    real_parse = yaml.parse
+    monkeypatch.setattr(yamlsource.yaml, "parse", refusing_parse)
+    with pytest.raises(XpromoError) as caught:
+        load_yaml(DEEP[0][0], "deep.yaml", 4)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == "this YAML is nested too deeply (more than 64 levels)"
+    assert diagnostic.location == Location("deep.yaml", 5, 67)
 
 
 def test_a_billion_laughs_fails_fast_and_points_at_the_bomb() -> None:

@@ -13,9 +13,9 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -36,6 +36,11 @@ _state = {"debug": False}
 
 
 def _today(value: str | None) -> dt.date:
+    """Return the day a command acts as of: --today, else SOURCE_DATE_EPOCH, else the clock.
+
+    The only place xpromo reads the date: builds, checks, the preview server and `new`
+    all take their day from here, so one option or variable fixes it everywhere.
+    """
     if value is not None:
         try:
             return dt.date.fromisoformat(value)
@@ -117,11 +122,17 @@ source_option = click.option(
     show_default=True,
     help="Folder holding partners.yaml and content/.",
 )
-today_option = click.option(
-    "--today",
-    metavar="YYYY-MM-DD",
-    help="Build as of this date (default: SOURCE_DATE_EPOCH, else the current date).",
-)
+def _today_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --today option: the one day every command acts as of (see _today)."""
+    return click.option(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help=f"{help_text} (default: SOURCE_DATE_EPOCH, else the current date).",
+    )
+
+
+today_option = _today_option("Build as of this date")
+new_today_option = _today_option("Date the new campaign from this day")
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 host_option = click.option(
     "--host",
@@ -397,13 +408,14 @@ def new_group() -> None:
 
 @new_group.command("program")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-def new_program_command(folder: Path) -> None:
-    """Write a small program that builds at once into FOLDER."""
+@new_today_option
+def new_program_command(folder: Path, today: str | None) -> None:
+    """Write a small program that builds at once into FOLDER (its campaign starts today)."""
     from .editor_schema import schemas
     from .scaffold import ScaffoldError, new_program
 
     try:
-        written = new_program(folder, _today(None), schemas())
+        written = new_program(folder, _today(today), schemas())
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"Wrote {len(written)} files into {folder}/. Next: cd {folder} && xpromo serve")
@@ -427,13 +439,16 @@ def new_program_command(folder: Path) -> None:
     show_default=True,
     help="The campaign type.",
 )
-def new_campaign_command(source: Path, slug: str, partner_ids: str, kind: str) -> None:
+@new_today_option
+def new_campaign_command(
+    source: Path, slug: str, partner_ids: str, kind: str, today: str | None
+) -> None:
     """Add content/campaigns/SLUG.md, a draft with every field commented."""
     ids = [p.strip() for p in partner_ids.split(",") if p.strip()]
     from .scaffold import ScaffoldError, new_campaign
 
     try:
-        path = new_campaign(source, slug, ids, kind, _today(None))
+        path = new_campaign(source, slug, ids, kind, _today(today))
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from None
     except XpromoError as error:

@@ -8,6 +8,7 @@ YAML header and body, keeping the line offset of each.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,10 +207,25 @@ def _check_depth(text: str, path: str, line_offset: int) -> None:
     """Refuse YAML nested deeper than MAX_DEPTH before composing it.
 
     Reads parser events only (libyaml's parser keeps its own stack), so a file of a million
-    '[' fails at once instead of exhausting the composer's recursion.
+    '[' fails at once instead of exhausting the composer's recursion. Some libyaml builds
+    refuse deep nesting themselves, with their own limit, wording and position (PyYAML
+    6.0.4 stops at 1,000 levels while scanning ahead); then the pure-Python parser, which
+    reads one event at a time, finds the place xpromo's own limit is passed, so the
+    message and its location do not depend on the PyYAML release.
     """
+    try:
+        _deepest_within_limit(yaml.parse(text, Loader=_Loader), path, line_offset)
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" not in str(error.problem):
+            raise
+        _deepest_within_limit(yaml.parse(text, Loader=yaml.SafeLoader), path, line_offset)
+        raise  # pragma: no cover - the pure-Python parser has no limit of its own
+
+
+def _deepest_within_limit(events: Iterator[yaml.Event], path: str, line_offset: int) -> None:
+    """Raise XpromoError at the first collection that opens past MAX_DEPTH levels."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Loader):
+    for event in events:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
