@@ -148,7 +148,7 @@ def test_a_parser_that_refuses_nesting_itself_gives_xpromos_message(
 ) -> None:
     """A libyaml whose scanner stops before xpromo counts 65 levels: same message, place."""
 
-    def refusing_parse(text: str, Loader: type) -> Iterator[yaml.Event]:  # noqa: N803
+    def refusing_parse(text: str, Loader: type) -> Iterator[yaml.Event]:
         if Loader is yaml.SafeLoader:
             yield from real_parse(text, Loader=Loader)
             return

@@ -122,6 +122,8 @@ source_option = click.option(
     show_default=True,
     help="Folder holding partners.yaml and content/.",
 )
+
+
 def _today_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The --today option: the one day every command acts as of (see _today)."""
     return click.option(
