@@ -24,6 +24,7 @@ from .manifest import (
     Manifest,
     build_options,
     code_fingerprint,
+    filesystem_now,
     forget,
     manifest_path,
     scan_inputs,
@@ -362,7 +363,8 @@ def build(
     reporter = reporter or NullReporter()
     output = output.absolute()
     folder = (cache or root / CACHE_DIR).absolute()
-    started = time.time()
+    # the file system's clock, which stamps the mtimes it is compared with
+    started = filesystem_now(folder) or time.time()
     inputs_seen = scan_inputs(root, skipped_folders(output, folder), since=started)
     kept = manifest_path(folder, output)
     before = survey(output, _recorded(load_manifest(kept), output))  # the old manifest goes

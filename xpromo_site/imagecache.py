@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import Diagnostic, XpromoError
 from .manifest import CACHE_DIR as CACHE_DIR  # in the program's folder, beside public/
+from .manifest import filesystem_now
 from .qrcodes import QrCode, QrRequest, make_qr
 from .shareimages import ShareImage, draw_share_images, unique
 from .workers import run, split, worker_count
@@ -130,7 +131,10 @@ class ImageCache:
 
     def _prune(self) -> None:
         assert self.folder is not None
-        limit = time.time() - KEEP_UNUSED
+        now = filesystem_now(self.folder)
+        if now is None:
+            return
+        limit = now - KEEP_UNUSED
         for kind in ("share", "qr"):
             try:
                 entries = list((self.folder / kind).iterdir())

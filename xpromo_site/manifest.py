@@ -17,12 +17,14 @@ added, an mtime that moved) means a full build.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib.metadata
 import json
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,6 +96,25 @@ def _sha256(path: str) -> str | None:
             return hashlib.file_digest(file, "sha256").hexdigest()
     except OSError:
         return None
+
+
+def filesystem_now(folder: Path) -> float | None:
+    """Return the time by the clock that stamps files in folder, or None if unknown.
+
+    File ages are mtimes, which the file system sets; measuring them against the
+    process's clock would misjudge every age whenever the two disagree (a network
+    drive, a container, a clock moved for testing).
+    """
+    try:
+        handle, name = tempfile.mkstemp(dir=folder, suffix=".now")
+    except OSError:
+        return None
+    try:
+        return os.fstat(handle).st_mtime
+    finally:
+        os.close(handle)
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def scan_inputs(root: Path, skipped: set[Path], since: float | None = None) -> dict[str, list[Any]]:
