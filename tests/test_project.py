@@ -81,6 +81,27 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert _quick_start()[1] in ci.splitlines()
 
 
+def test_ci_runs_the_suite_again_with_the_clock_a_year_ahead() -> None:
+    lines = (REPO / ".ci" / "run").read_text().replace("\\\n", "").splitlines()
+    ahead = [line for line in lines if line.lstrip().startswith("FAKETIME_DONT_FAKE_MONOTONIC=1")]
+    assert len(ahead) == 1
+    assert 'faketime -f "+365d"' in ahead[0]
+    assert "python -m pytest" in ahead[0]
+
+
+CLOCK_READS = re.compile(r"\b(?:date\.today|datetime\.(?:now|today|utcnow)|time\.time)\(")
+
+
+def test_no_test_reads_the_wall_clock() -> None:
+    """Tests pass a date or compute what they expect from the date the code used."""
+    found = []
+    for path in sorted((REPO / "tests").rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if CLOCK_READS.search(line) and path.name != "test_project.py":
+                found.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert found == []
+
+
 def _imports(module: str) -> set[str]:
     """Return the package modules that module imports ("__init__" for the package itself)."""
     tree = ast.parse((REPO / "xpromo_site" / f"{module}.py").read_text())
