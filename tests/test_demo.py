@@ -186,7 +186,9 @@ def test_type_blocks(site: Path) -> None:
     assert "Thursday 10 December 2026, 17:00" in webinar
     assert "Europe/Berlin (UTC+01:00)" in webinar
     bundle = page(site, "security-bundle/index.html").text
-    assert "$149" in bundle or "€" in bundle or "price" in bundle.lower()
+    for fact in ("€49 per user / month", "€68 per user / month", "SECURECRM26"):
+        assert fact in bundle
+    assert "Guided onboarding session with all three teams" in bundle
     referral = page(site, "refer-a-team/northwind/index.html")
     assert "northwind" in referral.text  # fabrikam's code for northwind: its id
 

@@ -15,6 +15,7 @@ longer, random search run
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import os
 import re
@@ -29,6 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import SITES
+from xpromo_site.build import check
 from xpromo_site.cli import main
 
 FUZZ_EXAMPLES = int(os.environ.get("XPROMO_FUZZ_EXAMPLES", "150"))
@@ -170,6 +172,24 @@ def test_fuzz_partners_yaml(text: str) -> None:
     _assert_clean_ending(*_check_site({"partners.yaml": _encode(text)}))
 
 
+def _with_safe_html(partners: str) -> str:
+    """Return the minimal partners.yaml with program.content.html: safe (checked to apply)."""
+    switched = partners.replace("program:\n", "program:\n  content:\n    html: safe\n", 1)
+    assert switched != partners, "the minimal site's partners.yaml has no 'program:' line"
+    return switched
+
+
+SAFE_HTML_PARTNERS = _with_safe_html((MINIMAL / "partners.yaml").read_text())
+
+
+def test_safe_html_mode_is_really_switched_on(tmp_path: Path) -> None:
+    """The fuzz run with html: safe must fuzz that mode, not the default one."""
+    site = tmp_path / "site"
+    shutil.copytree(MINIMAL, site)
+    (site / "partners.yaml").write_text(SAFE_HTML_PARTNERS)
+    assert check(site, dt.date(2026, 11, 23)).site.program.html == "safe"
+
+
 @FUZZ
 @given(
     mutated((MINIMAL / "content/campaigns/backup-webinar.md").read_text(), YAML_SNIPPETS),
@@ -178,12 +198,7 @@ def test_fuzz_partners_yaml(text: str) -> None:
 def test_fuzz_front_matter_and_markdown(text: str, html: str) -> None:
     files = {"content/campaigns/backup-webinar.md": _encode(text)}
     if html == "safe":
-        partners = (MINIMAL / "partners.yaml").read_text()
-        files["partners.yaml"] = _encode(
-            partners.replace(
-                "    medium: partner\n", "    medium: partner\n  content:\n    html: safe\n"
-            )
-        )
+        files["partners.yaml"] = _encode(SAFE_HTML_PARTNERS)
     _assert_clean_ending(*_check_site(files))
 
 

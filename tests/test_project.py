@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import re
 import shutil
 import subprocess
@@ -132,10 +133,37 @@ def test_every_module_opens_with_a_docstring() -> None:
         assert ast.get_docstring(ast.parse(path.read_text())), path.name
 
 
+PUBLIC_API = {
+    "BuildReport": "build",
+    "Diagnostic": "errors",
+    "LinksReport": "build",
+    "Location": "errors",
+    "Reporter": "build",
+    "Severity": "errors",
+    "XpromoError": "errors",
+    "check": "build",
+    "list_links": "build",
+}
+
+
 def test_public_api_is_explicit_and_sorted() -> None:
+    """__all__ names exactly the documented API, each the object its module defines."""
     assert xpromo_site.__all__ == sorted(xpromo_site.__all__)
-    for name in xpromo_site.__all__:
-        assert hasattr(xpromo_site, name)
+    assert set(xpromo_site.__all__) == {*PUBLIC_API, "__version__"}
+    for name, module in PUBLIC_API.items():
+        defined = getattr(importlib.import_module(f"xpromo_site.{module}"), name)
+        assert getattr(xpromo_site, name) is defined, name
+    namespace: dict[str, object] = {}
+    exec("from xpromo_site import *", namespace)
+    assert set(namespace) - {"__builtins__"} == set(xpromo_site.__all__)
+    with pytest.raises(AttributeError):
+        _ = xpromo_site.render_site  # type: ignore[attr-defined]
+
+
+def test_importing_the_package_does_not_load_the_renderer() -> None:
+    code = "import sys, xpromo_site; print('xpromo_site.render' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
 
 
 def test_python_dash_m_runs_the_command() -> None:
