@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
+
+
+def _sleep_is_broken() -> bool:
+    """True when time.sleep cannot sleep in this process.
+
+    CI's second run moves the clock a year ahead with libfaketime, keeping the monotonic
+    clock real; libfaketime 0.9.10 (Debian 12) then hands the kernel a negative deadline
+    for Python 3.11's clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME), so every sleep
+    fails with EINVAL. Waiting on an event uses the same real clock and is not touched.
+    """
+    try:
+        time.sleep(0.001)
+    except OSError:
+        return True
+    return False
+
+
+if _sleep_is_broken():
+    time.sleep = threading.Event().wait  # type: ignore[assignment]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,6 +11,7 @@ import difflib
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .errors import Diagnostic, Location, Severity, XpromoError
+from .errors import Diagnostic, Location, Severity, XpromoError, sort_diagnostics
 from .manifest import CACHE_DIR, Manifest, build_options, up_to_date
 from .models import CAMPAIGN_TYPES, HOSTS
 
@@ -59,6 +60,11 @@ def _today(value: str | None) -> dt.date:
     return dt.date.today()
 
 
+def _error_count(error: XpromoError) -> int:
+    """The problems that failed the run: its errors (its warnings are printed too)."""
+    return sum(1 for d in error.diagnostics if d.severity is Severity.ERROR)
+
+
 def _folder(source: Path) -> str:
     text = str(source)
     return "" if text in (".", "") else text
@@ -69,6 +75,7 @@ def _print_diagnostics(
 ) -> None:
     """Print diagnostics: text to stderr; github workflow commands or JSON to stdout."""
     folder = _folder(source)
+    diagnostics = sort_diagnostics(diagnostics)
     if style == "json":
         data = [d.to_dict(folder) for d in diagnostics]
         click.echo(json.dumps({"diagnostics": data}, indent=2))
@@ -275,7 +282,7 @@ def build_command(
     except XpromoError as error:
         progress.close()
         _print_diagnostics(error.diagnostics, source)
-        count = len(error.diagnostics)
+        count = _error_count(error)
         click.echo(
             f"error: {count} problem{'s' * (count != 1)} found; {output}/ was left as it was",
             err=True,
@@ -334,7 +341,7 @@ def check_command(
         report = check(source, day, strict, host, images=images)
     except XpromoError as error:
         _print_diagnostics(error.diagnostics, source, style)
-        count = len(error.diagnostics)
+        count = _error_count(error)
         click.echo(f"error: {count} problem{'s' * (count != 1)} found", err=True)
         sys.exit(EXIT_INPUT)
     _print_diagnostics(report.warnings, source, style)
@@ -375,8 +382,7 @@ def serve_command(source: Path, host: str, port: int, today: str | None) -> None
         "press Ctrl+C to stop."
     )
     try:
-        while True:
-            time.sleep(3600)
+        threading.Event().wait()  # until Ctrl+C
     except KeyboardInterrupt:
         click.echo("Stopped.")
     finally:
@@ -584,7 +590,7 @@ def links_command(
         report = list_links(source, day, strict)
     except XpromoError as error:
         _print_diagnostics(error.diagnostics, source)
-        count = len(error.diagnostics)
+        count = _error_count(error)
         click.echo(f"error: {count} problem{'s' * (count != 1)} found", err=True)
         sys.exit(EXIT_INPUT)
     site = report.site
