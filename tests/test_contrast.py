@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xpromo_site.colors import contrast_ratio
-from xpromo_site.contrast import PAIRS, check_pairs
+from xpromo_site.contrast import PAIRS, check_pairs, settle
 from xpromo_site.themes import BUILTIN_THEME
 
 CSS = (BUILTIN_THEME / "static" / "xpromo.css").read_text()
@@ -47,9 +47,16 @@ def test_every_foreground_on_background_in_the_stylesheet_is_a_checked_pair() ->
 
 
 def test_every_brand_colour_the_stylesheet_uses_is_in_a_pair() -> None:
-    used = {_role(v) for v in re.findall(r"var\((--brand-[\w-]+)\)", CSS)}
+    used = {_role(v) for v in re.findall(r"var\((--brand-[\w-]+)[,)]", CSS)}
     in_pairs = {role for p in PAIRS for role in (p.foreground, p.background)}
-    assert used <= in_pairs
+    assert "button" in used and "accent" in used
+    assert used - {"accent"} <= in_pairs  # the accent draws decorative rules only
+
+
+def test_a_pale_accent_needs_no_contrast() -> None:
+    """WCAG 2.2 SC 1.4.11 exempts decoration: a yellow accent on white is the brand's."""
+    assert check_pairs({**GOOD, "accent": "#F2C14E"}) == []
+    assert settle({**GOOD, "accent": "#F2C14E"}).drawn["accent"] == "#F2C14E"
 
 
 def test_good_colours_pass() -> None:
@@ -77,11 +84,34 @@ def test_the_button_fill_must_stand_out_from_the_page() -> None:
     colors = {**GOOD, "primary": "#F97316", "on_primary": "#1F1235", "background": "#FFFBF5"}
     colors.update(text="#1F1235", link=None, accent=None)
     (failure,) = check_pairs(colors)
-    assert (failure.pair.foreground, failure.pair.background) == ("primary", "background")
+    assert (failure.pair.foreground, failure.pair.background) == ("button", "background")
     assert failure.suggestion is not None
-    # the suggested primary also keeps its label readable
+    # the suggested button also keeps its label readable
     assert contrast_ratio(failure.suggestion, "#1F1235") >= 4.5
     assert contrast_ratio(failure.suggestion, "#FFFBF5") >= 3.0
+    settled = settle(colors)
+    assert settled.drawn["primary"] == "#F97316"  # the band keeps the brand's orange
+    assert settled.drawn["button"] == failure.suggestion
+    assert [a.role for a in settled.adjustments] == ["button"]
+    assert settled.unsettled == ()
+
+
+@given(hex_colors, hex_colors, hex_colors, hex_colors)
+@settings(max_examples=60, deadline=None)
+def test_settled_colours_pass_every_pair_they_can(
+    primary: str, on_primary: str, text: str, background: str
+) -> None:
+    colors = {"primary": primary, "on_primary": on_primary, "text": text, "background": background}
+    settled = settle(colors)
+    assert settle(colors) == settled  # deterministic
+    assert check_pairs(settled.drawn) == list(settled.unsettled)
+    changed = {role for role in colors if settled.drawn[role] != colors[role]}
+    assert changed <= {a.role for a in settled.adjustments}
+    assert settled.drawn["primary"] == primary  # bands keep the brand colour
+    assert settled.drawn["background"] == background  # only foregrounds move
+    if not settled.unsettled:
+        for adjustment in settled.adjustments:
+            assert adjustment.ratio >= adjustment.failure.pair.minimum
 
 
 @given(hex_colors, hex_colors, hex_colors, hex_colors)

@@ -74,6 +74,7 @@ from tests.sitecases import (
 
 INVALID = TESTS / "invalid"
 
+WARNING_RE = re.compile(r"[^\s:][^:]*:\d+:\d+: warning: \S.*")
 SUMMARY_RE = re.compile(r"error: (\d+) problems? found")
 DIAGNOSTIC_RE = re.compile(r"[^\s:][^:]*:\d+:\d+: error: \S.*")
 
@@ -178,10 +179,12 @@ def test_case_folder_is_well_formed(case: str, update_golden: bool) -> None:
     summary = SUMMARY_RE.fullmatch(lines[-1])
     assert summary, f"the last line is not a summary: {lines[-1]!r}"
     diagnostics = [line for line in lines[:-1] if not line.startswith("  hint: ")]
-    for line in diagnostics:
-        assert DIAGNOSTIC_RE.fullmatch(line), f"not a path:line:col: error: line: {line!r}"
-    assert int(summary[1]) == len(diagnostics)
-    assert ("1 problem found" in lines[-1]) == (len(diagnostics) == 1)
+    errors = [line for line in diagnostics if DIAGNOSTIC_RE.fullmatch(line)]
+    warnings = [line for line in diagnostics if WARNING_RE.fullmatch(line)]
+    assert errors, "an invalid case has an error"
+    assert diagnostics == errors + warnings, "errors first, then warnings, nothing else"
+    assert int(summary[1]) == len(errors)
+    assert ("1 problem found" in lines[-1]) == (len(errors) == 1)
 
 
 # --- every case, in-process ---------------------------------------------------------------

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .contrast import check_pairs
+from .colors import format_ratio
+from .contrast import DERIVED, settle
 from .errors import Diagnostic, Location, XpromoError
 from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
 from .limits import MAX_LOGO_PIXELS
@@ -135,9 +136,13 @@ def check_brand(
     colors: BrandColors,
     checker: Checker,
     logos: dict[str, PreparedImage],
-) -> bool:
-    """Check what the schema cannot: logos are safe images, colours readable, dark bands
-    have a logo made for them."""
+) -> dict[str, str] | None:
+    """Check what the schema cannot and return the colours pages draw, or None on errors.
+
+    Logos must be safe images. A colour pair below its contrast is drawn in the nearest
+    passing shade and warned about (an error only when no shade of the hue passes); a
+    dark band without a logo made for it shows the logo on a plate, with a warning.
+    """
     ok = True
     for key in ("logo", "logo_on_dark"):
         value_node = node.get(key)
@@ -161,24 +166,37 @@ def check_brand(
                 + removed_summary(prepared.removed),
                 "the cleaned logo is published; ask the partner for a plain SVG export",
             )
-    for failure in check_pairs(colors.values):
+    settled = settle(colors.values)
+    names = {**colors.names, "button": f"{colors.names['primary']} as the page's button"}
+    for failure in settled.unsettled:
         role = failure.pair.foreground
-        checker.error(colors.places[role], failure.message(colors.names), failure.hint())
+        place = colors.places[DERIVED.get(role, role)]
+        checker.error(place, failure.message(names), failure.hint())
         ok = False
-    palette = colors.values
+    for adjustment in settled.adjustments:
+        failure, role = adjustment.failure, adjustment.role
+        origin = DERIVED.get(role, role)
+        where = "the button on the page is" if role == "button" else "pages draw it"
+        checker.collector.warning(
+            colors.places[origin],
+            f"{failure.message(names)}; {where} {adjustment.shade} "
+            f"({format_ratio(adjustment.ratio)}), the nearest passing shade of the same hue",
+            f"to pick the shade yourself, write a '{origin}' that passes"
+            + (f", such as {adjustment.shade}" if role != "button" else " on the background"),
+        )
+    palette = settled.drawn
     band = Colors(palette["primary"], palette["on_primary"], palette["text"], palette["background"])
     logo_node = node.get("logo")
     if band.band_is_dark and item["logo_on_dark"] is None and logo_node is not None:
-        checker.error(
+        checker.collector.warning(
             logo_node.location,
             f"partner '{item['id']}' has a dark primary colour ({band.primary}, with light "
-            f"on_primary text), so its pages show its logo on a dark band, and it has no "
-            "'logo_on_dark'",
+            "on_primary text) and no 'logo_on_dark': on its own bands its logo is drawn on "
+            f"a plate of its background colour ({band.background})",
             "add logo_on_dark: the logo made for dark backgrounds (often all white), such as "
             f"assets/logos/{item['id']}-white.svg",
         )
-        ok = False
-    return ok
+    return palette if ok else None
 
 
 describe(
@@ -188,7 +206,7 @@ describe(
         "on_primary": "text and icons drawn on primary",
         "text": "body text",
         "background": "page background",
-        "accent": "highlight rules and details (3:1 on background); default primary",
+        "accent": "decorative rules on the band, cards and quotes; default primary",
         "link": "links in copy; default text",
         "from": "a design tokens file the colours come from",
     },

@@ -103,7 +103,9 @@ def load_inputs(root: Path, strict: bool = False) -> Inputs:
     campaigns = load_campaigns(root, set(roster.known_ids), collector, channels, images, html)
     pages = load_pages(root, collector, images, html)
     _check_slugs(campaigns, pages, collector)
-    _check_links(roster.program, roster.partners, campaigns, collector)
+    if roster.program is not None and len(roster.partners) == len(roster.known_ids):
+        # with a partner left out by its errors, its links would look foreign
+        _check_links(roster.program, roster.partners, campaigns, collector)
     if roster.program is not None:
         lint_tracking(roster.program, roster.partners, campaigns, collector)
     _check_forms(roster.partners, campaigns, collector)

@@ -618,12 +618,13 @@ def _cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: C
     for block, types in TYPE_BLOCKS.items():
         block_node = tree.get(block)
         if kind in types and values[block] is None and type_node is not None and block_node is None:
-            checker.error(
+            # the page can go without the block's details: built, and said
+            what, hint = _MISSING_BLOCKS[block]
+            checker.collector.warning(
                 type_node.location,
-                f"a {kind} campaign needs an '{block}:' block",
-                _BLOCK_HINTS[block],
+                f"a {kind} campaign without an '{block}:' block: {what}",
+                hint,
             )
-            values[block] = INVALID
         elif kind is not INVALID and kind not in types and block_node is not None:
             checker.error(
                 tree.key_locations[block],
@@ -671,10 +672,20 @@ def _check_social(values: dict[str, Any], tree: Node, checker: Checker) -> None:
     values["social"] = INVALID
 
 
-_BLOCK_HINTS = {
-    "event": 'add event: {start: "2026-12-10 17:00", timezone: Europe/Berlin}',
-    "offer": 'add offer: {price: "$99 a month"}',
-    "referral": 'add referral: {reward: "Your first month free"}',
+_MISSING_BLOCKS = {
+    "event": (
+        "its page shows the campaign's dates but no time or place, and it has no calendar file",
+        'add event: {start: "2026-12-10 17:00", timezone: Europe/Berlin} to show when and '
+        "where, and to give every partner a calendar file",
+    ),
+    "offer": (
+        "its page has no price box",
+        'add offer: {price: "$99 a month"} to show the price (and was:, includes:, code:)',
+    ),
+    "referral": (
+        "its page names no reward",
+        'add referral: {reward: "Your first month free"} to say what the referred team gets',
+    ),
 }
 
 

@@ -2,7 +2,14 @@
 
 Derived from the theme's stylesheet (`themes/default/static/xpromo.css`); a theme that
 draws other pairs should keep to these or add its own checks. Logos are exempt, as WCAG
-says. The ratio is exact: 4.499:1 fails 4.5:1.
+says, and so is the accent: the theme draws it only as decorative rules (WCAG 2.2 SC
+1.4.11 asks contrast of graphics needed to understand the content). The ratio is exact:
+4.499:1 fails 4.5:1.
+
+`settle` turns a brand kit whose pairs fail into the colours pages draw: each failing
+foreground becomes the nearest passing shade of its own hue, and the primary keeps its
+colour on bands while the call-to-action button on the page (the role "button") takes
+the shade. Only a pair no shade of the hue can fix is left unsettled.
 """
 
 from __future__ import annotations
@@ -38,20 +45,21 @@ PAIRS: tuple[Pair, ...] = (
         "hero text and call-to-action labels",
     ),
     Pair(
-        "primary",
+        "button",
         "background",
         NON_TEXT,
         "a button",
         "the call-to-action button on the page",
     ),
     Pair(
-        "accent",
-        "background",
-        NON_TEXT,
-        "a graphical element",
-        "accent rules on cards, details and quotes",
+        "on_primary",
+        "button",
+        BODY_TEXT,
+        "text",
+        "the label of the call-to-action button on the page",
     ),
 )
+DERIVED = {"button": "primary"}  # a role pages draw, and the brand role it starts from
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +103,13 @@ class Failure:
 def check_pairs(colors: Mapping[str, str | None]) -> list[Failure]:
     """Return the pairs that fail, in PAIRS order; roles missing from colors are skipped.
 
+    A derived role (DERIVED) missing from colors is its brand role's colour.
+
     The suggested colour keeps the foreground's hue and meets every pair the foreground
     is in (so fixing one pair does not break another), or, when no shade does, this pair
     alone.
     """
+    colors = {**{k: colors.get(v) for k, v in DERIVED.items()}, **colors}
     failures = []
     for pair in PAIRS:
         fore, back = colors.get(pair.foreground), colors.get(pair.background)
@@ -130,3 +141,46 @@ def check_pairs(colors: Mapping[str, str | None]) -> list[Failure]:
             )
         )
     return failures
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """A failing pair, and the shade of its foreground role that pages draw instead."""
+
+    failure: Failure
+    role: str  # the role whose colour changed: a brand role, or "button"
+    shade: str
+    ratio: float  # the shade's contrast on the pair's background
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """The colours pages draw, what was changed to reach them, and what could not be."""
+
+    drawn: dict[str, str]
+    adjustments: tuple[Adjustment, ...]
+    unsettled: tuple[Failure, ...]  # pairs no shade of the foreground's hue can fix
+
+
+def settle(colors: Mapping[str, str | None]) -> Settlement:
+    """Return the colours to draw: every failing foreground moved to its nearest passing
+    shade, one pair at a time in PAIRS order, until every pair passes or no shade helps.
+
+    The returned colours include the derived roles (DERIVED). Pure and deterministic.
+    """
+    drawn = {role: value for role, value in colors.items() if value is not None}
+    for role, origin in DERIVED.items():
+        if origin in drawn:
+            drawn.setdefault(role, drawn[origin])
+    adjustments: list[Adjustment] = []
+    for _ in range(2 * len(PAIRS)):
+        failures = check_pairs(drawn)
+        fixable = [f for f in failures if f.suggestion is not None]
+        if not fixable:
+            return Settlement(drawn, tuple(adjustments), tuple(failures))
+        failure = fixable[0]
+        assert failure.suggestion is not None and failure.suggestion_ratio is not None
+        role = failure.pair.foreground
+        drawn[role] = failure.suggestion
+        adjustments.append(Adjustment(failure, role, failure.suggestion, failure.suggestion_ratio))
+    return Settlement(drawn, tuple(adjustments), tuple(check_pairs(drawn)))

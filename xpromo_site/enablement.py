@@ -160,7 +160,7 @@ def kit_copy(
         partner=partner.name,
         co_partners=tuple(p.name for p in others),
         legal=tuple(p.legal for p in _ordered(item, partner) if p.legal),
-        primary=colors.primary,
+        primary=colors.button or colors.primary,  # the email's button sits on white
         on_primary=colors.on_primary,
         text=colors.text,
         background=colors.background,

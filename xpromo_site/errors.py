@@ -110,9 +110,10 @@ class XpromoError(Exception):
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Return the diagnostics in file order, without exact duplicates."""
+    """Return the diagnostics without exact duplicates: errors first, then warnings, each
+    group in file order."""
     unique = dict.fromkeys(diagnostics)
-    return sorted(unique, key=lambda d: (d.location, d.message))
+    return sorted(unique, key=lambda d: (d.severity is not Severity.ERROR, d.location, d.message))
 
 
 class Collector:
@@ -136,6 +137,9 @@ class Collector:
         return [d for d in self.diagnostics if d.severity is Severity.WARNING]
 
     def raise_if_errors(self) -> None:
-        """Raise XpromoError holding every error collected so far."""
+        """Raise XpromoError holding every problem collected so far, when any is an error.
+
+        The warnings go with the errors, so one run shows every problem it found.
+        """
         if self.errors:
-            raise XpromoError(self.errors)
+            raise XpromoError(self.diagnostics)

@@ -38,6 +38,7 @@ class Colors:
     background: str
     accent: str | None = None
     link: str | None = None  # links in copy; default: text
+    button: str | None = None  # the call to action on the page: primary, or a passing shade
 
     @property
     def band_is_dark(self) -> bool:

@@ -245,7 +245,8 @@ def _partners(
         if not is_valid(item):
             continue
         colors = resolve_colors(item["colors"], item_node.get("colors"), checker)
-        if colors is None or not check_brand(item, item_node, colors, checker, logos):
+        drawn = None if colors is None else check_brand(item, item_node, colors, checker, logos)
+        if drawn is None:
             continue
         tracking = item["tracking"] or {}
         tracking_node = item_node.get("tracking") or item_node
@@ -274,7 +275,7 @@ def _partners(
                 tagline=item["tagline"],
                 legal=item["legal"],
                 privacy=item["privacy"],
-                colors=Colors(**{role: colors.values.get(role) for role in ROLES}),  # type: ignore[arg-type]
+                colors=Colors(**{role: drawn.get(role) for role in (*ROLES, "button")}),  # type: ignore[arg-type]
                 tracking=PartnerTracking(
                     source=source,
                     referral_param=tracking.get("referral_param"),
@@ -384,7 +385,8 @@ describe(
         "name": "the brand as it should be printed",
         "website": "the brand's site; links in copy to it are tracked",
         "logo": "the logo for light backgrounds",
-        "logo_on_dark": "the logo for dark backgrounds (required when the band is dark)",
+        "logo_on_dark": "the logo for dark backgrounds, drawn on a dark band (without it, the "
+        "logo is drawn there on a plate of the background colour)",
         "logo_clear_space": "free space around the logo, as a share of its height",
         "logo_min_width": "the narrowest the logo may be drawn, in CSS pixels",
         "tagline": "a short line shown on the partner's hub",

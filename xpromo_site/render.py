@@ -143,12 +143,25 @@ def brand_css(partners: Iterable[Partner]) -> str:
     rules = []
     for p in partners:
         c = p.colors
+        button = f";--brand-button:{c.button}" if c.button and c.button != c.primary else ""
         rules.append(
             f".brand-{p.id}{{--brand-primary:{c.primary};--brand-on-primary:{c.on_primary};"
             f"--brand-text:{c.text};--brand-background:{c.background};"
-            f"--brand-accent:{c.accent or c.primary};--brand-link:{c.link or c.text}}}"
+            f"--brand-accent:{c.accent or c.primary};--brand-link:{c.link or c.text}{button}}}"
         )
+        if needs_plate(p):
+            rules.append(f".logo--chip.{plate_class(p)}{{background:{c.background}}}")
     return "\n".join(rules) + "\n"
+
+
+def needs_plate(partner: Partner) -> bool:
+    """True when the partner's own dark band has no logo made for it: it gets a plate."""
+    return partner.colors.band_is_dark and not partner.logo_on_dark
+
+
+def plate_class(partner: Partner) -> str:
+    """The class of the plate behind the partner's logo on its own band."""
+    return f"logo-plate-{partner.id}"
 
 
 def _event_views(site: Site) -> dict[str, dict[str, Any] | None]:
@@ -316,6 +329,7 @@ class _Renderer:
             "logo_on_dark": on_dark,
             "logo_for_primary": self.asset_paths[_own_band_logo(partner)],
             "primary_is_dark": colors.band_is_dark,
+            "band_plate": plate_class(partner) if needs_plate(partner) else "",
             "logo_box": {size: _fit_view(self.fits[(partner.id, "logo", size)]) for size in BOXES},
             "logo_for_primary_box": {
                 size: _fit_view(self.fits[(partner.id, "own_band", size)]) for size in BOXES
