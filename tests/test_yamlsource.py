@@ -63,6 +63,33 @@ def test_syntax_error_is_located_with_a_hint() -> None:
     assert "quote text" in (diagnostic.hint or "")
 
 
+UNCLOSED = [
+    ("title: x\npartners: [alpha, beta\nsummary: y\n", (5, 11), "this '[' is never closed", (6, 8)),
+    ("cta: {label: Go\nurl: y\n", (4, 6), "this '{' is never closed", (5, 4)),
+    ("title: x\nlabel: 'Save my seat\n", (5, 8), "this quoted text is never closed", (6, 1)),
+]
+
+
+@pytest.mark.parametrize("loader", ["as installed", "pure Python"])
+@pytest.mark.parametrize(("text", "opened", "message", "gave_up"), UNCLOSED)
+def test_an_unclosed_construct_is_named_where_it_opened(
+    text: str,
+    opened: tuple[int, int],
+    message: str,
+    gave_up: tuple[int, int],
+    loader: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if loader == "pure Python":
+        monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    with pytest.raises(XpromoError) as caught:
+        load_yaml(text, "c.md", line_offset=3)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.location == Location("c.md", *opened)
+    assert diagnostic.message == f"invalid YAML: {message}"
+    assert f"gave up at line {gave_up[0]}, column {gave_up[1]}" in (diagnostic.hint or "")
+
+
 def test_merge_keys_are_resolved() -> None:
     tree = load_yaml("base: &b {x: 1}\nmore:\n  <<: *b\n  y: 2\n", "m.yaml")
     assert tree.get("more").to_python() == {"x": 1, "y": 2}  # type: ignore[union-attr]

@@ -106,8 +106,30 @@ _HINTS = (
 )
 
 
+# What the parser was reading when it gave up, for the constructs that open with one
+# character and must close with another: the error is placed where they opened.
+_UNCLOSED = {
+    "while parsing a flow sequence": ("this '[' is never closed", "close it with ']'"),
+    "while parsing a flow mapping": ("this '{' is never closed", "close it with '}'"),
+    "while scanning a quoted scalar": (
+        "this quoted text is never closed",
+        "end it with the quote it starts with",
+    ),
+}
+
+
 def _syntax_error(error: yaml.MarkedYAMLError, path: str, line_offset: int) -> XpromoError:
-    mark = error.problem_mark or error.context_mark
+    context = (error.context or "").strip()
+    opened, problem_mark = error.context_mark, error.problem_mark
+    if context in _UNCLOSED and opened is not None and problem_mark is not None:
+        message, close = _UNCLOSED[context]
+        gave_up = problem_mark.line + 1 + line_offset, problem_mark.column + 1
+        problem = (error.problem or "").strip()
+        hint = f"{close}; the parser gave up at line {gave_up[0]}, column {gave_up[1]}"
+        hint += f" ({problem})" if problem else ""
+        location = Location(path, opened.line + 1 + line_offset, opened.column + 1)
+        return XpromoError([Diagnostic(location, f"invalid YAML: {message}", hint)])
+    mark = problem_mark or opened
     line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
     col = (mark.column + 1) if mark else 1
     problem = (error.problem or error.context or "invalid YAML").strip()
