@@ -622,7 +622,7 @@ def _cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: C
             what, hint = _MISSING_BLOCKS[block]
             checker.collector.warning(
                 type_node.location,
-                f"a {kind} campaign without an '{block}:' block: {what}",
+                f"{_article(kind)} {kind} campaign without an '{block}:' block: {what}",
                 hint,
             )
         elif kind is not INVALID and kind not in types and block_node is not None:
@@ -670,6 +670,10 @@ def _check_social(values: dict[str, Any], tree: Node, checker: Checker) -> None:
         f"add social to channels: [{', '.join([*map(str, channels), 'social'])}]",
     )
     values["social"] = INVALID
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 _MISSING_BLOCKS = {
