@@ -8,12 +8,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import REPO
 from tests.test_cli import run
 from xpromo_site.build import check
 from xpromo_site.editor_schema import schemas
 from xpromo_site.models import CAMPAIGN_TYPES
+from xpromo_site.schema import SLUG_PATTERN, suggest_slug
 from xpromo_site.yamlsource import load_yaml, split_front_matter
 
 TODAY = "2026-11-23"
@@ -308,3 +311,25 @@ def test_new_refuses_a_date_it_cannot_read(
     assert code == 2
     assert "'2031-13-01' is not a date written YYYY-MM-DD" in err
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Müller & Söhne", "muller-sohne"),
+        ("Café Crème", "cafe-creme"),
+        ("Ångström Labs", "angstrom-labs"),
+        ("ﬁne Print", "fine-print"),
+        ("Plain Name", "plain-name"),
+        ("日本", ""),
+    ],
+)
+def test_suggest_slug_folds_accents(text: str, slug: str) -> None:
+    assert suggest_slug(text) == slug
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_suggest_slug_is_a_slug_or_empty(text: str) -> None:
+    fixed = suggest_slug(text)
+    assert fixed == "" or SLUG_PATTERN.fullmatch(fixed)

@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -113,8 +114,15 @@ SLUG_PATTERN = re.compile(SLUG_RE)
 
 
 def suggest_slug(text: str) -> str:
-    """Return the slug closest to text: lowercase, other characters become hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Return the slug closest to text: lowercase, accents folded, others become hyphens.
+
+    Accents are folded (NFKD, combining marks dropped), so ``Müller & Söhne`` becomes
+    ``muller-sohne`` rather than ``m-ller-s-hne``.
+    """
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c)
+    )
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 class Slug(Text):
