@@ -8,6 +8,8 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
+from importlib.metadata import packages_distributions
 
 import pytest
 
@@ -176,6 +178,44 @@ def test_python_dash_m_runs_the_command() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.strip() == f"xpromo, version {xpromo_site.__version__}"
+
+
+def _distribution_key(name: str) -> str:
+    """A distribution name in its normalised form (PEP 503): Pillow and pillow are one."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_runtime_dependencies_are_exactly_what_the_package_imports() -> None:
+    """Every library xpromo_site imports is declared, and every declared one is imported.
+
+    A library imported but only declared by another one breaks when that one stops
+    depending on it; a declared one never imported is installed for nothing.
+    """
+    imported: set[str] = set()
+    for path in sorted((REPO / "xpromo_site").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.partition(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"__future__", "xpromo_site"}
+    distributions = packages_distributions()
+    unknown = sorted(name for name in third_party if name not in distributions)
+    assert not unknown, f"imported but installed by no distribution: {unknown}"
+    needed = {
+        _distribution_key(distribution)
+        for name in third_party
+        for distribution in distributions[name]
+    }
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = {
+        _distribution_key(re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)[0])
+        for requirement in pyproject["project"]["dependencies"]
+    }
+    assert needed == declared, (
+        f"imported, not declared: {sorted(needed - declared)}; "
+        f"declared, not imported: {sorted(declared - needed)}"
+    )
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff comes with the test extra")

@@ -37,7 +37,6 @@ LIBRARIES = (
     "jinja2",
     "markupsafe",
     "markdown-it-py",
-    "mdit-py-plugins",
     "pyyaml",
     "pillow",
     "resvg-py",
