@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from tests.conftest import REPO, edit, site_pages
+from tests.conftest import REPO, SITES, edit, site_pages
 from tests.htmltools import Element, parse_html
 from tests.test_hosts import parse_headers
 from xpromo_site.build import build
@@ -370,6 +373,53 @@ def test_feeds_do_not_change_with_the_build_date(tmp_path: Path) -> None:
     build(REPO, tmp_path / "one", TODAY)
     build(REPO, tmp_path / "two", TODAY + dt.timedelta(days=1))
     assert (tmp_path / "one/feed.xml").read_bytes() == (tmp_path / "two/feed.xml").read_bytes()
+
+
+def _yaml_escaped(text: str) -> str:
+    """Return text as a YAML double-quoted scalar, every character written as an escape."""
+    return '"' + "".join(f"\\U{ord(c):08x}" for c in text) + '"'
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.text(
+        st.one_of(
+            st.characters(max_codepoint=0x9F),
+            st.characters(codec="utf-8"),
+            st.sampled_from(["\x0b", "\x00", "\x85", "\u2028", "\ufffe", "\ud800", "&", "<"]),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_any_title_gives_a_well_formed_feed_or_a_located_error(
+    tmp_path_factory: pytest.TempPathFactory, title: str
+) -> None:
+    """Whatever a title holds, the build refuses it where it is written, or the feed is XML."""
+    site = tmp_path_factory.mktemp("site")
+    shutil.copytree(SITES / "minimal", site, dirs_exist_ok=True)
+    campaign = site / "content/campaigns/backup-webinar.md"
+    text = campaign.read_text(encoding="utf-8")
+    written = text.replace(
+        "title: Never lose a customer record again\n", f"title: {_yaml_escaped(title)}\n"
+    )
+    assert written != text, "the minimal webinar's title line changed: update this test"
+    campaign.write_text(written, encoding="utf-8")
+    try:
+        build(site, site / "public", TODAY)
+    except XpromoError as error:
+        assert all(d.location.path.endswith("backup-webinar.md") for d in error.diagnostics)
+        assert any(d.location.line == 2 for d in error.diagnostics), error.diagnostics
+        return
+    feed = _feed(site / "public/feed.xml")
+    titles = [entry.findtext(f"{ATOM}title") for entry in feed.findall(f"{ATOM}entry")]
+    assert title.strip() in titles  # as written, less the spaces at its ends
 
 
 # --- search and sharing -----------------------------------------------------------------------

@@ -67,6 +67,12 @@ class Spec(abc.ABC):
         )
 
 
+# Characters no text field may hold: C0 controls other than tab and line breaks, DEL,
+# C1 controls (except NEL, YAML's own line break), lone surrogates and the two
+# noncharacters XML refuses. A YAML escape ("\\x0b") is the usual way one arrives.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text_of(node: Node) -> str | None:
     if node.kind in ("text", "number", "timestamp"):
         return node.raw if node.kind != "text" else node.value
@@ -103,6 +109,14 @@ class Text(Spec):
             return checker.error(
                 node.location,
                 f"'{name}' is too long ({len(text)} characters; at most {self.max_length})",
+            )
+        control = _CONTROL.search(text)
+        if control:
+            return checker.error(
+                node.location,
+                f"'{name}' contains the control character U+{ord(control.group()):04X}",
+                "delete it: it often comes along when text is copied from a PDF or a "
+                "word processor, and it makes the feed and the pages unreadable",
             )
         if self.pattern and not self.pattern.fullmatch(text):
             return self.wrong(node, name, checker, self.hint)
