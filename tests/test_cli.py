@@ -460,3 +460,35 @@ def test_host_option_chooses_the_hosts_files(
     code, _out, err = run(["check", "-s", str(demo_copy), "--host", "vercel"], capsys)
     assert code == 2
     assert "'vercel' is not one of 'netlify', 'cloudflare', 'github-pages', 's3'" in err
+
+
+# --- serve's listen address ---------------------------------------------------------------
+
+
+def test_serve_listens_where_bind_says(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--bind is the listen address; an address it cannot use is a usage error (exit 2)."""
+    code, out, err = run(["serve", "-s", str(tmp_path), "--bind", "256.0.0.1"], capsys)
+    assert code == 2 and not out
+    assert "cannot listen on 256.0.0.1:8000" in err
+    assert "deprecated" not in err
+
+
+def test_serve_host_still_works_with_a_deprecation_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The old spelling keeps working, and says that --host names the static host elsewhere."""
+    code, _out, err = run(["serve", "-s", str(tmp_path), "--host", "256.0.0.1"], capsys)
+    assert code == 2
+    assert err.startswith(
+        "warning: 'xpromo serve --host' is deprecated: write --bind 256.0.0.1 "
+        "(--host names the static host in build and check)\n"
+    )
+    assert "cannot listen on 256.0.0.1:8000" in err
+
+
+def test_serve_help_shows_bind_and_not_the_old_spelling(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _err = run(["serve", "--help"], capsys)
+    assert code == 0
+    assert "--bind" in out and "--host" not in out

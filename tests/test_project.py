@@ -78,6 +78,24 @@ def test_quick_start_has_exactly_two_commands() -> None:
     assert "pytest" in lines[1]
 
 
+def test_the_docs_install_what_can_be_installed() -> None:
+    """Until xpromo is on the package index, no doc tells a newcomer to `pip install xpromo`.
+
+    It may be named as how the install will read once published, on the same line.
+    """
+    for doc in [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]:
+        for number, line in enumerate(doc.read_text().splitlines(), 1):
+            if re.search(r"pip install xpromo\b", line):
+                assert "once" in line.lower(), f"{doc.relative_to(REPO)}:{number}: {line.strip()}"
+
+
+def test_the_readme_previews_with_serve() -> None:
+    """Directory links open folder listings under file://: the README points to serve."""
+    text = (REPO / "README.md").read_text()
+    assert "open `public/index.html`" not in text
+    assert "run `xpromo serve` and open <http://127.0.0.1:8000/>" in text
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text()
     assert "set -euo pipefail" in ci

@@ -351,7 +351,21 @@ def check_command(
 
 @cli.command("serve")
 @source_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--bind",
+    "-b",
+    "bind",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 for every interface).",
+)
+@click.option(
+    "--host",
+    "old_bind",
+    default=None,
+    hidden=True,
+    help="Deprecated spelling of --bind: --host names the static host in build and check.",
+)
 @click.option(
     "--port",
     "-p",
@@ -361,8 +375,18 @@ def check_command(
     help="Port to listen on (0 picks a free one).",
 )
 @today_option
-def serve_command(source: Path, host: str, port: int, today: str | None) -> None:
+def serve_command(
+    source: Path, bind: str, old_bind: str | None, port: int, today: str | None
+) -> None:
     """Preview the site: build, serve, rebuild on save and reload open pages."""
+    if old_bind is not None:
+        click.echo(
+            "warning: 'xpromo serve --host' is deprecated: write --bind "
+            f"{old_bind} (--host names the static host in build and check)",
+            err=True,
+        )
+        bind = old_bind
+    host = bind
     day = _today(today) if today else None
     try:
         from .serve import DevServer
