@@ -15,6 +15,7 @@ from tests.conftest import REPO
 from tests.test_cli import run
 from xpromo_site.build import check
 from xpromo_site.editor_schema import schemas
+from xpromo_site.errors import XpromoError
 from xpromo_site.models import CAMPAIGN_TYPES
 from xpromo_site.schema import SLUG_PATTERN, suggest_slug
 from xpromo_site.yamlsource import load_yaml, split_front_matter
@@ -209,7 +210,25 @@ def test_new_campaign_of_each_type_builds(
     assert code == 0, err
     path = folder / "content" / "campaigns" / "joint-thing.md"
     assert out == f"Wrote {path} (a draft: set draft: false to publish it)\n"
-    path.write_text(path.read_text().replace("draft: true ", "draft: false"))
+    text = path.read_text().replace("draft: true ", "draft: false")
+    path.write_text(text)
+    # published as written, its placeholder copy is said where it is (an error if strict)
+    report = check(folder, dt.date.fromisoformat(TODAY))
+    assert {p.campaign.slug for p in report.site.live} == {"launch-webinar", "joint-thing"}
+    lines = text.splitlines()
+    summary_line = next(n for n, line in enumerate(lines, 1) if line.startswith("summary:"))
+    copy_line = next(n for n, line in enumerate(lines, 1) if line.startswith("Write the"))
+    assert [(w.location.line, w.location.col, w.message) for w in report.warnings] == [
+        (summary_line, 10, "'summary' is still the placeholder that 'xpromo new campaign' wrote"),
+        (copy_line, 1, "the copy is still the placeholder that 'xpromo new campaign' wrote"),
+    ]
+    with pytest.raises(XpromoError):
+        check(folder, dt.date.fromisoformat(TODAY), strict=True)
+    # written, it builds clean under --strict
+    text = text.replace(
+        "One or two sentences for the page's lead and its description.", "A joint thing."
+    )
+    path.write_text(text.replace("Write the campaign's copy here, in Markdown.", "Come along."))
     report = check(folder, dt.date.fromisoformat(TODAY), strict=True)
     assert {p.campaign.slug for p in report.site.live} == {"launch-webinar", "joint-thing"}
 

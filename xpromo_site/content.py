@@ -459,6 +459,7 @@ def load_campaigns(
             _cross_check(values, tree, known_partners, checker)
             _check_channels(values, tree, known_channels, checker)
             _check_vanity(values, tree, codes, checker)
+            _check_placeholders(values, tree, body_text, body_offset, rel, checker)
             made = bodies.get(rel)
             if made is not None and made.text == body_text:
                 markdown = made.body
@@ -631,6 +632,36 @@ def _cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: C
                 f"'{block}:' is for {' and '.join(types)} campaigns, not {kind}",
                 f"remove it, or change 'type' to {types[0]}",
             )
+
+
+# What `xpromo new campaign` writes for the copy it cannot know; a published campaign
+# that still holds it would show the instructions to the partners' audiences.
+PLACEHOLDER_SUMMARY = "One or two sentences for the page's lead and its description."
+PLACEHOLDER_COPY = "Write the campaign's copy here, in Markdown."
+
+
+def _check_placeholders(
+    values: dict[str, Any], tree: Node, body: str, body_offset: int, rel: str, checker: Checker
+) -> None:
+    """Warn where a campaign to be published still holds the scaffold's placeholder copy."""
+    if values.get("draft") is not False:
+        return
+    summary_node = tree.get("summary")
+    if values.get("summary") == PLACEHOLDER_SUMMARY and summary_node is not None:
+        checker.collector.warning(
+            summary_node.location,
+            "'summary' is still the placeholder that 'xpromo new campaign' wrote",
+            "write the campaign's own one or two sentences: they are the page's lead and "
+            "its description in search results and shares",
+        )
+    for number, line in enumerate(body.splitlines(), body_offset + 1):
+        if line.strip().startswith(PLACEHOLDER_COPY):
+            checker.collector.warning(
+                Location(rel, number, line.index(PLACEHOLDER_COPY) + 1),
+                "the copy is still the placeholder that 'xpromo new campaign' wrote",
+                "write the campaign's copy in its place, or set 'draft: true' until it is ready",
+            )
+            break
 
 
 def _check_channels(

@@ -15,6 +15,7 @@ from typing import Any
 from .content import CAMPAIGN, PAGE
 from .partners import ROOT
 from .schema import (
+    CONTROL_CHARACTERS,
     Anything,
     Asset,
     Boolean,
@@ -59,7 +60,10 @@ def _text(spec: Text) -> dict[str, Any]:
             "maxLength": spec.max_length,
         }
     else:
+        # editors flag a control character as the build does (lone surrogates aside:
+        # an editor's regular expressions may see a pair as two of them)
         schema["minLength"] = 1
+        schema["pattern"] = f"^[^{CONTROL_CHARACTERS}]*$"
     return schema
 
 

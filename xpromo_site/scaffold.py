@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .content import PLACEHOLDER_COPY, PLACEHOLDER_SUMMARY
 from .errors import Collector, XpromoError
 from .models import CAMPAIGN_TYPES
 from .partners import PARTNERS_FILE, load_program
@@ -80,9 +81,31 @@ def _tidy(line: str) -> str:
     return re.sub(r"(\S) {2,}#", r"\1  #", line)
 
 
+def _placeholder_copy(website: str) -> list[str]:
+    """Return the body lines of a new campaign: how to write it (a warning until replaced)."""
+    return [
+        f"{PLACEHOLDER_COPY} Links to [a partner's site]({website}/)",
+        "are tracked for each partner's audience; links elsewhere stay as written.",
+        "",
+        "## Why it matters",
+        "",
+        "- One point",
+        "- Another point",
+        "",
+    ]
+
+
 def _campaign_text(
-    slug: str, partners: list[str], kind: str, today: dt.date, website: str, draft: bool = True
+    slug: str,
+    partners: list[str],
+    kind: str,
+    today: dt.date,
+    website: str,
+    draft: bool = True,
+    summary: str = PLACEHOLDER_SUMMARY,
+    copy: list[str] | None = None,
 ) -> str:
+    """Return a campaign file; summary and copy default to the placeholders to replace."""
     title = slug.replace("-", " ").capitalize()
     blocks = {
         "webinar": [
@@ -113,7 +136,7 @@ def _campaign_text(
         f"title: {title}                   # the page's headline",
         f"type: {kind}                      # {' | '.join(CAMPAIGN_TYPES)}",
         f"partners: [{', '.join(partners)}]  # two or more partner ids",
-        "summary: One or two sentences for the page's lead and its description.",
+        f"summary: {summary}",
         f"starts: {today:%Y-%m-%d}               # published from this day",
         f"ends: {today + dt.timedelta(days=60):%Y-%m-%d}                 # over after this day",
         "cta:                              # the call to action; its link is tracked",
@@ -126,14 +149,7 @@ def _campaign_text(
         else "draft: false  # true keeps it unpublished",
         *block,
         "---",
-        f"Write the campaign's copy here, in Markdown. Links to [a partner's site]({website}/)",
-        "are tracked for each partner's audience; links elsewhere stay as written.",
-        "",
-        "## Why it matters",
-        "",
-        "- One point",
-        "- Another point",
-        "",
+        *(copy or _placeholder_copy(website)),
     ]
     return "\n".join(_tidy(line) for line in lines)
 
@@ -191,6 +207,19 @@ def new_program(target: Path, today: dt.date, schemas: dict[str, str]) -> list[P
             today,
             "https://globex.example",
             draft=False,
+            summary="Acme and Globex show how their products work together, live.",
+            copy=[
+                "Join Acme and Globex for a live session on running both products as one.",
+                "Bring your questions: the engineers who built the integration answer them.",
+                "",
+                "## What you will see",
+                "",
+                "- Setting up the connection in ten minutes",
+                "- Moving data between [Globex](https://globex.example/) and Acme",
+                "",
+                "Every link to a partner's site is tracked for each partner's audience.",
+                "",
+            ],
         ),
         "content/pages/about.md": (
             "---\ntitle: About the program\n"

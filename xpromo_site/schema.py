@@ -70,7 +70,8 @@ class Spec(abc.ABC):
 # Characters no text field may hold: C0 controls other than tab and line breaks, DEL,
 # C1 controls (except NEL, YAML's own line break), lone surrogates and the two
 # noncharacters XML refuses. A YAML escape ("\\x0b") is the usual way one arrives.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+CONTROL_CHARACTERS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff"
+_CONTROL = re.compile(rf"[{CONTROL_CHARACTERS}\ud800-\udfff]")
 
 
 def _text_of(node: Node) -> str | None:
