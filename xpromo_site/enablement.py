@@ -210,8 +210,8 @@ class CampaignKit:
 
 FILE_NOTES = {
     "share-image.png": f"share image, {WIDTH}x{HEIGHT}: the picture link previews show",
-    "qr-code.svg": "QR code of the print link, for print (scales to any size)",
-    "qr-code.png": "QR code of the print link, for slides and documents",
+    "qr-code.svg": "QR code that opens the print link above, for print (scales to any size)",
+    "qr-code.png": "QR code that opens the print link above, for slides and documents",
     "email.html": "email block: paste into your email's HTML",
     "email.txt": "plain-text version of the email",
     "social.txt": "one post per social network, within its length limit",
