@@ -18,7 +18,7 @@ import resvg_py
 import zxingcpp
 from PIL import Image
 
-from tests.conftest import REPO
+from tests.conftest import REPO, edit
 from tests.htmltools import Element, parse_html
 from xpromo_site.build import build, check
 from xpromo_site.imagecache import CACHE_DIR
@@ -195,6 +195,93 @@ def test_the_hub_shows_each_qr_code_with_its_destination(
         assert caption is not None
         campaign = image.attrs["src"].split("/")[-2]
         assert share_links[(campaign, "contoso", "print")] in caption.text
+
+
+MINIMAL_BASE = "https://partners.alpha.example/"
+ONLY_EMAIL_AND_SOCIAL = "    allowed:\n      mediums: [email, social]\n"
+
+
+def _print_rows(site: Path) -> dict[tuple[str, str], str]:
+    """(campaign, partner) → the print link links.csv lists."""
+    rows = csv.DictReader(io.StringIO((site / "links.csv").read_text()))
+    return {(r["campaign"], r["audience"]): r["url"] for r in rows if r["channel"] == "print"}
+
+
+def test_a_campaign_without_the_print_channel_still_gets_a_qr_code(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    webinar = minimal_copy / "content" / "campaigns" / "backup-webinar.md"
+    assert "channels: [email, social]\n" in webinar.read_text()  # no print channel
+    out = tmp_path / "public"
+    build(minimal_copy, out, TODAY)
+    printed = _print_rows(out)
+    for partner in ("alpha", "beta"):
+        link = printed[("backup-webinar", partner)]
+        # tagged exactly as a listed print channel: the variant page, referral + print
+        assert link == (
+            f"{MINIMAL_BASE}backup-webinar/{partner}/?utm_source={partner}"
+            "&utm_medium=referral&utm_campaign=backup-webinar&utm_content=print"
+        )
+        folder = out / "partners" / partner / "kit" / "backup-webinar"
+        with Image.open(folder / "qr-code.png") as image:
+            assert decode_qr(image) == [link]
+        svg = resvg_py.svg_to_bytes(svg_string=(folder / "qr-code.svg").read_text(), width=400)
+        with Image.open(io.BytesIO(svg)) as image:
+            assert decode_qr(image.convert("RGB")) == [link]
+        # the partner is told the link its QR code opens: the hub's links and the README
+        hub = (out / "partners" / partner / "index.html").read_text()
+        assert 'id="link-backup-webinar-print"' in hub
+        with zipfile.ZipFile(out / "partners" / partner / f"{partner}-kit.zip") as archive:
+            readme = archive.read(f"{partner}-kit/README.txt").decode()
+        assert f"  print: {link}\n" in readme
+        assert "qr-code.svg" in readme
+
+
+def test_an_unlisted_print_channel_takes_the_programs_print_medium(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    edit(
+        minimal_copy / "partners.yaml",
+        "    medium: referral\n",
+        "    medium: email\n    channels:\n      print: {medium: email, content: flyer}\n"
+        + ONLY_EMAIL_AND_SOCIAL,
+    )
+    edit(
+        minimal_copy / "content" / "campaigns" / "refer-a-team.md",
+        "  url: https://gamma.example/signup\n",
+        "  url: https://gamma.example/signup\nchannels: [email]\n",
+    )
+    out = tmp_path / "public"
+    report = build(minimal_copy, out, TODAY)
+    assert not report.warnings
+    link = _print_rows(out)[("refer-a-team", "gamma")]
+    query = dict(parse_qsl(urlsplit(link).query))
+    assert (query["utm_medium"], query["utm_content"]) == ("email", "flyer")
+    with Image.open(out / "partners/gamma/kit/refer-a-team/qr-code.png") as image:
+        assert decode_qr(image) == [link]
+
+
+def test_no_qr_code_when_the_allowed_mediums_rule_out_the_print_link(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    # built-in print is utm_medium referral, which this program's dictionary leaves out;
+    # no campaign lists print, so the program is valid and must still build
+    edit(
+        minimal_copy / "partners.yaml",
+        "    medium: referral\n",
+        "    medium: email\n" + ONLY_EMAIL_AND_SOCIAL,
+    )
+    edit(
+        minimal_copy / "content" / "campaigns" / "refer-a-team.md",
+        "  url: https://gamma.example/signup\n",
+        "  url: https://gamma.example/signup\nchannels: [email]\n",
+    )
+    out = tmp_path / "public"
+    report = build(minimal_copy, out, TODAY)
+    assert not report.warnings
+    assert not _print_rows(out)
+    assert not list(out.rglob("qr-code.*"))
+    assert (out / "partners/gamma/kit/refer-a-team/email.html").exists()  # the rest of the kit
 
 
 # email --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import xml.etree.ElementTree as ElementTree
 import zipfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ from xpromo_site.kit import (
 )
 from xpromo_site.qrcodes import dark_color, make_qr, qr_request
 from xpromo_site.shareimages import Logo, ShareImage, draw_share_image, draw_share_images
+from xpromo_site.svg import sanitise_svg
 
 LINK = (
     "https://partners.example/offer/acme/?utm_source=acme&utm_medium=social"
@@ -171,6 +173,15 @@ def test_qr_modules_use_the_brand_text_colour_only_when_dark_enough() -> None:
         assert image.size == (code.size, code.size)
     assert qr_request(LINK, "#0B5FFF") == qr_request(LINK)  # both black
     assert len({request.key, qr_request(LINK + "x").key, qr_request(LINK).key}) == 3
+
+
+def test_qr_svg_scales_to_any_box_and_is_in_the_published_svg_form() -> None:
+    code = make_qr(qr_request(LINK))
+    root = ElementTree.fromstring(code.svg)
+    width, height = root.get("width"), root.get("height")
+    assert width == height and root.get("viewBox") == f"0 0 {width} {height}"  # scales to any box
+    cleaned = sanitise_svg(code.svg)
+    assert (cleaned.data, cleaned.removed) == (code.svg, ())
 
 
 # drawing -------------------------------------------------------------------------------

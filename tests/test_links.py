@@ -172,7 +172,8 @@ def test_every_link_of_a_site_carries_every_utm_name_once(tmp_path: Path) -> Non
         inputs.program, inputs.partners, inputs.campaigns, inputs.pages, dt.date(2026, 11, 23)
     )
     rows = site.links()
-    assert {row.channel for row in rows} == {"page", "email", "social", "web"}
+    # the campaigns' channels, and print for the QR code every live campaign's kit has
+    assert {row.channel for row in rows} == {"page", "email", "social", "web", "print"}
     for row in rows:
         if not row.destination and row.placement != "share":
             continue  # outside the program: as written

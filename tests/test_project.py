@@ -26,7 +26,7 @@ LAYERS = {
     "ics": 0,
     "yamlsource": 1,
     "images": 2,
-    "qrcodes": 1,
+    "qrcodes": 2,
     "shareimages": 1,
     "models": 1,
     "schema": 2,

@@ -25,14 +25,14 @@ from .kit import (
     social_text,
     stable_zip,
 )
-from .links import TrackedLink
+from .links import PRINT_CHANNEL, TrackedLink
 from .models import CAMPAIGN_TYPE_LABELS as TYPE_LABELS
 from .models import Partner
 from .qrcodes import QrCode, QrRequest, qr_request
 from .shareimages import HEIGHT, WIDTH, Logo, ShareImage
 from .site import Published, Site, Variant
 
-EMAIL_CHANNEL, SOCIAL_CHANNEL, PRINT_CHANNEL = "email", "social", "print"
+EMAIL_CHANNEL, SOCIAL_CHANNEL = "email", "social"
 KIT_DIR = "kit"
 CALENDAR_FILE = "event.ics"
 
@@ -175,11 +175,11 @@ class CampaignKit:
     title: str
     folder: str  # where its files go, from the site root: partners/<id>/kit/<slug>/
     page_url: str  # the partner's variant
-    links: tuple[TrackedLink, ...]  # one per channel
+    links: tuple[TrackedLink, ...]  # one per channel, print among them (site.share_channels)
     image: ShareImage | None  # None when the build draws no images
     image_png: bytes | None
     image_alt: str
-    qr: QrCode | None  # of the print link
+    qr: QrCode | None  # of the print link; None without images or without a print link
     email: tuple[str, str] | None  # (HTML block, plain text) with the email link
     posts: tuple[SocialPost, ...]  # with the social link
     calendar: bytes | None
@@ -210,8 +210,8 @@ class CampaignKit:
 
 FILE_NOTES = {
     "share-image.png": f"share image, {WIDTH}x{HEIGHT}: the picture link previews show",
-    "qr-code.svg": "QR code of the print link, for print (scales to any size)",
-    "qr-code.png": "QR code of the print link, for slides and documents",
+    "qr-code.svg": "QR code that opens the print link above, for print (scales to any size)",
+    "qr-code.png": "QR code that opens the print link above, for slides and documents",
     "email.html": "email block: paste into your email's HTML",
     "email.txt": "plain-text version of the email",
     "social.txt": "one post per social network, within its length limit",
@@ -224,7 +224,11 @@ def _link(links: tuple[TrackedLink, ...], channel: str) -> TrackedLink | None:
 
 
 def print_qr(item: Published, partner: Partner) -> QrRequest | None:
-    """Return the QR code partner's kit for item needs: of its print link, if it has one."""
+    """Return the QR code partner's kit for item needs: of its print link.
+
+    Every live campaign has a print link unless the program's allowed mediums rule it
+    out (see site.share_channels); then there is no QR code and this returns None.
+    """
     printed = _link(tuple(item.share_links[partner.id]), PRINT_CHANNEL)
     return qr_request(printed.url, partner.colors.text) if printed else None
 

@@ -10,6 +10,7 @@ from .tracking import add_query_params, host_key, is_within, tracked_url, transf
 
 PAGE_CHANNEL = "page"  # the channel of links on the pages themselves
 SHARE_PLACEMENT = "share"  # the placement of share links
+PRINT_CHANNEL = "print"  # the channel of the link every live campaign's QR code carries
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,6 +156,10 @@ class ProgramTracking:
                 return channel
         raise KeyError(name)
 
+    def allows_medium(self, medium: str) -> bool:
+        """Tell whether medium is in the program's dictionary (any medium, without one)."""
+        return not self.allowed_mediums or any(a.value == medium for a in self.allowed_mediums)
+
 
 @dataclass(frozen=True, slots=True)
 class Analytics:

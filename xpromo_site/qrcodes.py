@@ -18,13 +18,14 @@ import segno
 from PIL import Image
 
 from .colors import contrast_ratio, hex_to_rgb
+from .svg import sanitise_svg
 
 PNG_SCALE = 10  # pixels per module: about 4 cm wide at 300 dpi for a typical link
 SVG_SCALE = 8
 BORDER = 4  # the quiet zone the QR standard asks for, in modules
 ERROR_LEVEL = "m"  # at least: survives about 15% damage (segno raises it when free)
 MIN_DARK_CONTRAST = 7.0  # a brand's text colour is used only when it scans like black
-QR_VERSION = "2"  # raise it whenever the drawing changes: every cached code is made again
+QR_VERSION = "3"  # raise it whenever the drawing changes: every cached code is made again
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,10 @@ def make_qr(request: QrRequest) -> QrCode:
         lineclass=None,
         title=f"QR code: {request.url}",
     )
-    return QrCode(request.url, svg.getvalue() + b"\n", _png(code, request.dark))
+    # segno writes width and height but no viewBox; the sanitiser adds one from them and
+    # writes the form every SVG the site publishes has (it removes nothing from segno's
+    # output), so the code scales wherever it is placed without the viewer guessing
+    return QrCode(request.url, sanitise_svg(svg.getvalue()).data, _png(code, request.dark))
 
 
 def _png(code: segno.QRCode, dark: str) -> bytes:

@@ -12,8 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .links import PAGE_CHANNEL, PartnerHosts, TrackedLink, page_link, share_link
-from .models import Campaign, Page, Partner, Program
+from .links import (
+    PAGE_CHANNEL,
+    PRINT_CHANNEL,
+    PartnerHosts,
+    TrackedLink,
+    page_link,
+    share_link,
+)
+from .models import Campaign, Channel, Page, Partner, Program
 
 
 class Status(StrEnum):
@@ -81,7 +88,8 @@ class Published:
     partners: tuple[Partner, ...]
     canonical: Variant
     variants: tuple[Variant, ...]  # one per partner, in the campaign's order
-    share_links: Mapping[str, tuple[TrackedLink, ...]]  # partner id → one per channel
+    # partner id → one per channel (see share_channels); () unless live
+    share_links: Mapping[str, tuple[TrackedLink, ...]]
     redirect_to: str | None = None  # ended with after_end: the absolute URL its pages lead to
 
     @property
@@ -192,6 +200,31 @@ def _variant(
     return Variant(campaign, status, lead, path, canonical, cta, body, websites, calendar)
 
 
+def share_channels(program: Program, campaign: Campaign) -> tuple[Channel, ...]:
+    """Return the channels a live campaign's share links are made for: its own, then print.
+
+    Every live campaign's kit has a QR code, and the code opens the print link, so a
+    campaign that does not list `print` still gets that link, tagged as a listed print
+    channel would be; it is shared like any other (hub, kit README, links.csv), because
+    visits from the code arrive with its tags.
+
+    Listing `print` is what holds the built-in print medium against the program's
+    allowed mediums (naming.check_built_in_choices; a medium the program writes is held
+    against them wherever it is used). An unlisted print channel whose medium the
+    dictionary does not allow is left out, and the campaign's kit goes without a QR code:
+    tagging links with a medium the team did not allow would break its dictionary, and
+    failing the build over a channel the campaign never asked for would fail a valid
+    program.
+    """
+    channels = tuple(program.tracking.channel(name) for name in campaign.channels)
+    if PRINT_CHANNEL in campaign.channels:
+        return channels
+    printed = program.tracking.channel(PRINT_CHANNEL)
+    if not program.tracking.allows_medium(printed.medium):
+        return channels
+    return (*channels, printed)
+
+
 def _sort_key(item: Published) -> tuple[int, int, str]:
     if item.status is Status.LIVE:
         start = item.campaign.starts or dt.date.min
@@ -243,13 +276,11 @@ def assemble(
             for partner in members
         )
         shares = {}
+        channels = share_channels(program, campaign)
         for variant in variants:
             page_url = program.base_url + variant.path
             shares[variant.lead.id] = (
-                tuple(
-                    share_link(page_url, campaign, variant.lead, program.tracking.channel(name))
-                    for name in campaign.channels
-                )
+                tuple(share_link(page_url, campaign, variant.lead, channel) for channel in channels)
                 if status is Status.LIVE
                 else ()
             )
