@@ -369,6 +369,28 @@ def test_each_partner_feed_links_to_its_variants(demo: Path) -> None:
     assert alternate.attrs["href"] == "https://partners.northwind.example/partners/contoso/feed.xml"
 
 
+def test_a_feed_without_entries_is_dated_when_its_last_entry_left(demo: Path) -> None:
+    """Tailspin's only campaign ended on 2026-09-30: its feed last changed the day after."""
+    feed = _feed(demo / "partners/tailspin/feed.xml")
+    assert feed.findall(f"{ATOM}entry") == []
+    assert feed.findtext(f"{ATOM}updated") == "2026-10-01T00:00:00Z"
+
+
+def test_no_feed_is_dated_1970(tmp_path: Path) -> None:
+    """A partner in no campaign takes the program feed's day; a program with no live or
+    ended campaign, the build's day (never the epoch)."""
+    build(REPO, tmp_path / "demo", TODAY)
+    for path in sorted((tmp_path / "demo").rglob("feed.xml")):
+        assert not _feed(path).findtext(f"{ATOM}updated").startswith("1970"), path  # type: ignore[union-attr]
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "minimal", site)
+    for campaign in (site / "content/campaigns").glob("*.md"):
+        campaign.unlink()
+    build(site, site / "public", TODAY)
+    for path in sorted((site / "public").rglob("feed.xml")):
+        assert _feed(path).findtext(f"{ATOM}updated") == "2026-11-23T00:00:00Z", path
+
+
 def test_feeds_do_not_change_with_the_build_date(tmp_path: Path) -> None:
     build(REPO, tmp_path / "one", TODAY)
     build(REPO, tmp_path / "two", TODAY + dt.timedelta(days=1))

@@ -3,7 +3,10 @@
 Every URL is absolute and every timestamp comes from the input (a campaign's
 `starts` day), never from the clock, so the same program gives the same feed.
 A campaign without `starts` has been live from the beginning: its entry is dated
-1970-01-01.
+1970-01-01. A feed's own `updated` is the last day its content changed: the newest
+start among its entries, or the day after an ended campaign's last day (when its entry
+left), whichever is later; a feed that never held an entry takes the program feed's day,
+and a program that never had a live campaign the build's day.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from .site import Published, Site
+from .site import Published, Site, Status
 
 EPOCH = dt.date(1970, 1, 1)
 
@@ -33,9 +36,16 @@ def timestamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def atom(*, title: str, feed_url: str, page_url: str, entries: Sequence[Entry], author: str) -> str:
+def atom(
+    *,
+    title: str,
+    feed_url: str,
+    page_url: str,
+    entries: Sequence[Entry],
+    author: str,
+    updated: dt.date,
+) -> str:
     """Return an Atom 1.0 feed (RFC 4287) of entries, newest first as given."""
-    updated = max((entry.updated for entry in entries), default=EPOCH)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
@@ -76,6 +86,16 @@ def site_feeds(site: Site) -> dict[str, str]:
             authors=tuple(p.name for p in item.partners),
         )
 
+    def changed(items: Sequence[Published]) -> dt.date | None:
+        days = [item.campaign.starts or EPOCH for item in items if item.status is Status.LIVE]
+        days += [
+            item.campaign.ends + dt.timedelta(days=1)
+            for item in items
+            if item.campaign.ends is not None and item.campaign.ends < site.today
+        ]
+        return max(days, default=None)
+
+    program_day = changed(site.published) or site.today
     result = {
         "feed.xml": atom(
             title=site.program.name,
@@ -83,6 +103,7 @@ def site_feeds(site: Site) -> dict[str, str]:
             page_url=base,
             entries=[entry(item, item.canonical.path) for item in site.live],
             author=site.owner.name,
+            updated=program_day,
         )
     }
     joined: dict[str, list[Entry]] = {partner.id: [] for partner in site.partners}
@@ -98,5 +119,7 @@ def site_feeds(site: Site) -> dict[str, str]:
             page_url=base + hub,
             entries=joined[partner.id],
             author=partner.name,
+            updated=changed([i for i in site.published if partner.id in {p.id for p in i.partners}])
+            or program_day,
         )
     return result
