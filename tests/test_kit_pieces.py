@@ -295,3 +295,47 @@ def test_a_calendar_made_from_its_events_skeleton_is_the_whole_calendar(
     )
     event = dataclasses.replace(event, title=title)
     assert event_ics(event) == _whole(event)
+
+
+# --- time zones in calendar files ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tzid",
+    ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Tokyo", "America/Santiago"],
+)
+def test_each_time_zone_change_is_written_where_rfc_5545_puts_it(tzid: str) -> None:
+    """An observance's DTSTART (and each RDATE) is the local time of the change as read in
+    TZOFFSETFROM; converted back to UTC it must be the instant zoneinfo changes offset."""
+    from xpromo_site.ics import _timezone
+
+    zone = ZoneInfo(tzid)
+    first, last = dt.date(2025, 12, 9), dt.date(2027, 12, 11)
+    calendar = icalendar.Calendar.from_ical(
+        b"BEGIN:VCALENDAR\r\n" + _timezone(tzid, first, last) + b"END:VCALENDAR\r\n"
+    )
+    (timezone,) = calendar.walk("VTIMEZONE")
+    changes = []
+    for part in timezone.subcomponents:
+        before = part["TZOFFSETFROM"].td
+        after = part["TZOFFSETTO"].td
+        onsets = [part["DTSTART"].dt]
+        rdates = part.get("RDATE", [])
+        for rdate in rdates if isinstance(rdates, list) else [rdates]:
+            onsets += [period.dt for period in rdate.dts]
+        for onset in onsets:
+            instant = (onset - before).replace(tzinfo=dt.UTC)
+            second = dt.timedelta(seconds=1)
+            assert (instant - second).astimezone(zone).utcoffset() == before, (tzid, onset)
+            assert instant.astimezone(zone).utcoffset() == after, (tzid, onset)
+            if before != after:
+                changes.append(instant)
+    # and every change zoneinfo knows in the range is there
+    day, expected = dt.datetime.combine(first, dt.time(), dt.UTC), []
+    while day.date() < last:
+        if (day + dt.timedelta(days=1)).astimezone(zone).utcoffset() != day.astimezone(
+            zone
+        ).utcoffset():
+            expected.append(day.date())
+        day += dt.timedelta(days=1)
+    assert sorted(c.date() for c in changes) == expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import zoneinfo
 from dataclasses import dataclass, replace
 
 import icalendar
@@ -99,9 +100,76 @@ def _whole(event: CalendarEvent) -> bytes:
 
 @functools.lru_cache(maxsize=64)
 def _timezone(tzid: str, first_date: dt.date, last_date: dt.date) -> bytes:
-    """Return the VTIMEZONE of tzid with its transitions between the dates (slow to make)."""
+    """Return the VTIMEZONE of tzid with its transitions between the dates.
+
+    Written from zoneinfo: each observance's DTSTART is the local time of the change as
+    read before it (RFC 5545 3.8.3.3: in TZOFFSETFROM), so summer time in Berlin starts
+    at 20260329T020000, the moment the clocks read 02:00 CET (01:00 UTC).
+    """
     try:
-        zone = icalendar.Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
-    except ValueError:
-        return b""  # a zone icalendar does not know goes without its VTIMEZONE
-    return zone.to_ical()
+        zone = zoneinfo.ZoneInfo(tzid)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return b""  # a zone the system does not know goes without its VTIMEZONE
+    start = dt.datetime.combine(first_date, dt.time(), dt.UTC)
+    end = dt.datetime.combine(last_date, dt.time(), dt.UTC)
+    first = start.astimezone(zone)
+    timezone = icalendar.Timezone()
+    timezone.add("tzid", tzid)
+    # the observance in force from the first day, so earlier times have one too
+    observances = {_observance(first): [first.replace(tzinfo=None)]}
+    offset = first.utcoffset()
+    for change in _transitions(zone, start, end):
+        before = offset
+        after = change.astimezone(zone)
+        key = (*_observance(after)[:3], before)
+        observances.setdefault(key, []).append((change + before).replace(tzinfo=None))  # type: ignore[operator]
+        offset = after.utcoffset()
+    for (kind, name, to, before), onsets in observances.items():
+        part = icalendar.TimezoneDaylight() if kind == "DAYLIGHT" else icalendar.TimezoneStandard()
+        part.add("dtstart", onsets[0])
+        for onset in onsets[1:]:
+            part.add("rdate", onset)
+        if name:
+            part.add("tzname", name)
+        part.add("tzoffsetfrom", before)
+        part.add("tzoffsetto", to)
+        timezone.add_component(part)
+    return bytes(timezone.to_ical())
+
+
+def _observance(moment: dt.datetime) -> tuple[str, str, dt.timedelta, dt.timedelta]:
+    """Return (STANDARD or DAYLIGHT, name, offset, offset before) of an aware moment."""
+    offset = moment.utcoffset() or dt.timedelta()
+    kind = "DAYLIGHT" if moment.dst() else "STANDARD"
+    return kind, moment.tzname() or "", offset, offset
+
+
+def _transitions(
+    zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime
+) -> list[dt.datetime]:
+    """Return the UTC instants between start and end at which zone's offset or name change."""
+
+    def state(moment: dt.datetime) -> tuple[object, ...]:
+        local = moment.astimezone(zone)
+        return local.utcoffset(), local.tzname(), bool(local.dst())
+
+    changes = []
+    day = dt.timedelta(days=1)
+    moment, current = start, state(start)
+    while moment < end:
+        following = moment + day
+        if state(following) != current:
+            low, high = moment, following  # state(low) == current != state(high)
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                middle = middle.replace(microsecond=0)
+                if middle <= low:
+                    break
+                if state(middle) == current:
+                    low = middle
+                else:
+                    high = middle
+            changes.append(high)
+            current = state(high)
+        moment = following
+    return changes
