@@ -37,15 +37,21 @@ SCHEMA_PROPERTIES = {
     },
     "Offer": {
         "@context", "@type", "name", "url", "description", "price", "priceCurrency",
-        "validFrom", "validThrough", "offeredBy", "availability",
+        "validFrom", "validThrough", "offeredBy", "availability", "priceSpecification",
     },
+    "UnitPriceSpecification": {
+        "@type", "price", "priceCurrency", "unitText", "referenceQuantity",
+    },
+    "QuantitativeValue": {"@type", "value", "unitText"},
     "Organization": {"@context", "@type", "name", "url", "logo", "sameAs"},
     "VirtualLocation": {"@type", "url", "name"},
     "Place": {"@type", "name", "address"},
 }  # fmt: skip
 REQUIRED = {
     "Event": {"name", "startDate", "location"},
-    "Offer": {"name", "url"},
+    "Offer": {"url", "availability"},
+    "UnitPriceSpecification": {"price", "priceCurrency", "referenceQuantity"},
+    "QuantitativeValue": {"value"},
     "Organization": {"name", "url"},
     "VirtualLocation": {"url"},
     "Place": {"address"},
@@ -307,7 +313,9 @@ def _check_types(data: object) -> list[str]:
 
 def test_webinars_are_events_with_an_online_location(demo: Path) -> None:
     (data,) = _json_ld(_page(demo, "cloud-backup-webinar/contoso/index.html"))
-    assert _check_types(data) == ["Event", "VirtualLocation", "Organization", "Organization"]
+    assert _check_types(data) == [
+        "Event", "VirtualLocation", "Organization", "Organization", "Offer"
+    ]  # fmt: skip
     assert data["@context"] == "https://schema.org"
     assert data["startDate"] == "2026-12-10T17:00:00+01:00"
     assert data["endDate"] == "2026-12-10T18:00:00+01:00"
@@ -316,12 +324,27 @@ def test_webinars_are_events_with_an_online_location(demo: Path) -> None:
     assert [o["name"] for o in data["organizer"]] == ["Northwind Cloud", "Contoso Backup"]
     for organizer in data["organizer"]:
         assert urlsplit(organizer["logo"]).scheme == "https"
+    # Google's recommended properties: the share image and the registration as an offer
+    (image,) = data["image"]
+    assert image.startswith("https://partners.northwind.example/assets/share/")
+    assert (demo / image.removeprefix("https://partners.northwind.example/")).is_file()
+    assert data["offers"]["url"] == "https://contoso.example/webinars/42?lang=en#register"
+    assert data["offers"]["availability"] == "https://schema.org/InStock"
 
 
 def test_bundles_are_offers_valid_through_their_end(demo: Path) -> None:
     (data,) = _json_ld(_page(demo, "security-bundle/index.html"))
     assert _check_types(data)[0] == "Offer"
     assert (data["price"], data["priceCurrency"]) == ("49", "EUR")
+    assert data["availability"] == "https://schema.org/InStock"
+    # "€49 per user / month" is a price per unit, not a one-off €49
+    assert data["priceSpecification"] == {
+        "@type": "UnitPriceSpecification",
+        "price": "49",
+        "priceCurrency": "EUR",
+        "unitText": "user / month",
+        "referenceQuantity": {"@type": "QuantitativeValue", "value": 1, "unitText": "user / month"},
+    }
     assert (data["validFrom"], data["validThrough"]) == ("2026-11-15", "2027-02-28")
     assert len(data["offeredBy"]) == 3
 
@@ -468,3 +491,21 @@ def test_every_page_has_sharing_tags_with_absolute_urls(demo: Path) -> None:
         is_variant = len(folders) == 2 and folders[0] not in ("partners", "go")
         own = "https://partners.northwind.example/" + "".join(f"{f}/" for f in folders)
         assert meta["og:url"] == (own if is_variant else canonical), path
+
+
+@pytest.mark.parametrize(
+    ("price", "unit"),
+    [
+        ("€49 per user / month", "user / month"),
+        ("$99 a month", "month"),
+        ("49 EUR/mo", "mo"),
+        ("CHF 20 per seat per year", "seat per year"),
+        ("€49", None),
+        ("$10 off your first order", None),
+        ("free", None),
+    ],
+)
+def test_a_price_per_something_says_what_it_is_per(price: str, unit: str | None) -> None:
+    from xpromo_site.structured import price_unit
+
+    assert price_unit(price) == unit

@@ -489,12 +489,22 @@ class _Renderer:
         campaign = item.campaign
         organizations = [self._organization(p) for p in item.partners]
         view = self.campaigns[campaign.slug]["event"]
+        live = item.status is Status.LIVE
         if campaign.event is not None and view is not None:
+            image = self.share_images.get(item.canonical.path)
             return structured.json_ld(
-                structured.event(campaign, view["start"], view["end"], page_url, organizations)
+                structured.event(
+                    campaign,
+                    view["start"],
+                    view["end"],
+                    page_url,
+                    organizations,
+                    self.site.program.base_url + image.path if image is not None else None,
+                    live,
+                )
             )
         if campaign.offer is not None:
-            return structured.json_ld(structured.offer(campaign, page_url, organizations))
+            return structured.json_ld(structured.offer(campaign, page_url, organizations, live))
         return None
 
     def _calendar(self, item: Published, variant: Variant) -> bytes | None:

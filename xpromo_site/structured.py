@@ -47,10 +47,13 @@ def event(
     end: dt.datetime | None,
     page_url: str,
     organizers: list[dict[str, Any]],
+    image_url: str | None = None,
+    live: bool = True,
 ) -> dict[str, Any]:
     """Return a campaign of type webinar or event as a schema.org Event.
 
     start and end carry their time zone, so the dates are written with their offset.
+    The offer is the registration (the call to action); image is the share image.
     """
     assert campaign.event is not None
     data: dict[str, Any] = {
@@ -73,7 +76,34 @@ def event(
         venue = campaign.event.venue
         data["location"] = {"@type": "Place", "name": venue, "address": venue}
     data["organizer"] = organizers
+    if image_url is not None:
+        data["image"] = [image_url]
+    registration: dict[str, Any] = {
+        "@type": "Offer",
+        "url": campaign.cta.url,
+        "availability": _availability(live),
+    }
+    if campaign.starts is not None:
+        registration["validFrom"] = campaign.starts.isoformat()
+    data["offers"] = registration
     return data
+
+
+def _availability(live: bool) -> str:
+    return "https://schema.org/InStock" if live else "https://schema.org/Discontinued"
+
+
+# what follows the amount when a price is per something: "per user / month", "/mo", "a month"
+_UNIT = re.compile(r"^\s*(?:(?:per|a|an)\s+|/\s*)(?P<unit>\S.*?)\s*$", re.IGNORECASE)
+
+
+def price_unit(text: str) -> str | None:
+    """Return what a price is per, as written ('user / month' of '€49 per user / month')."""
+    match = _PRICE.search(text)
+    if match is None:
+        return None
+    unit = _UNIT.match(text[match.end() :])
+    return unit["unit"] if unit else None
 
 
 def parse_price(text: str) -> tuple[str, str] | None:
@@ -85,8 +115,17 @@ def parse_price(text: str) -> tuple[str, str] | None:
     return amount, _CURRENCIES[match["before"] or match["after"]]
 
 
-def offer(campaign: Campaign, page_url: str, sellers: list[dict[str, Any]]) -> dict[str, Any]:
-    """Return a campaign of type bundle or offer as a schema.org Offer."""
+def offer(
+    campaign: Campaign,
+    page_url: str,
+    sellers: list[dict[str, Any]],
+    live: bool = True,
+) -> dict[str, Any]:
+    """Return a campaign of type bundle or offer as a schema.org Offer.
+
+    A price per something ("€49 per user / month") is also a UnitPriceSpecification
+    whose reference quantity is one of that unit, so no reader takes it as a one-off.
+    """
     assert campaign.offer is not None
     data: dict[str, Any] = {
         "@context": CONTEXT,
@@ -99,6 +138,20 @@ def offer(campaign: Campaign, page_url: str, sellers: list[dict[str, Any]]) -> d
     price = parse_price(campaign.offer.price)
     if price is not None:
         data["price"], data["priceCurrency"] = price
+        unit = price_unit(campaign.offer.price)
+        if unit is not None:
+            data["priceSpecification"] = {
+                "@type": "UnitPriceSpecification",
+                "price": price[0],
+                "priceCurrency": price[1],
+                "unitText": unit,
+                "referenceQuantity": {
+                    "@type": "QuantitativeValue",
+                    "value": 1,
+                    "unitText": unit,
+                },
+            }
+    data["availability"] = _availability(live)
     if campaign.starts is not None:
         data["validFrom"] = campaign.starts.isoformat()
     if campaign.ends is not None:
