@@ -158,3 +158,44 @@ def test_table_alignment_is_a_class_not_an_inline_style() -> None:
         assert html.count('class="align-center"') == 2
         assert html.count('class="align-right"') == 2
         assert "<th>d</th>" in html and "<td>4</td>" in html
+
+
+# --- what html: safe really publishes -------------------------------------------------------
+
+REQUEST_VECTORS = [
+    '<image src="https://evil.example/a.png">',
+    '<IMAGE SRC="https://evil.example/a.png">',
+    '<svg><image href="https://evil.example/a.png"/></svg>',
+    '<math><mi xlink:href="https://evil.example/a">x</mi></math>',
+    '<picture><source srcset="https://evil.example/a.png"><img src="https://evil.example/b.png"></picture>',
+    '<video poster="https://evil.example/a.png"></video>',
+    '<audio src="https://evil.example/a.mp3"></audio>',
+    '<object data="https://evil.example/a"></object>',
+    '<embed src="https://evil.example/a">',
+    '<iframe src="https://evil.example/a"></iframe>',
+    '<input type="image" src="https://evil.example/a.png">',
+    '<link rel="stylesheet" href="https://evil.example/a.css">',
+    '<table background="https://evil.example/a.png"><tr><td>x</td></tr></table>',
+    '<p style="background:url(https://evil.example/a.png)">x</p>',
+    '<details open><summary>x</summary><image src="https://evil.example/a.png"></details>',
+    "<b><image src=https://evil.example/a.png></b>",
+    '<noscript><img src="https://evil.example/a.png"></noscript>',
+]
+
+
+@pytest.mark.parametrize("raw", REQUEST_VECTORS)
+def test_safe_html_publishes_no_address_the_markdown_did_not_make(raw: str) -> None:
+    """Whatever the sanitiser's HTML parser turns raw HTML into, no attribute of what is
+    published names a third party: only Markdown makes links and images (tracked, checked)."""
+    import html.parser
+
+    collector = Collector()
+    body = render_markdown(f"Copy {raw} and more.\n\n{raw}\n", "x.md", 0, "safe", collector)
+    found: list[tuple[str, str, str]] = []
+
+    class Attributes(html.parser.HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend((tag, name, value or "") for name, value in attrs)
+
+    Attributes().feed(body.html)
+    assert not [a for a in found if "evil" in a[2]], (raw, body.html)

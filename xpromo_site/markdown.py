@@ -333,6 +333,18 @@ def _sanitise(rendered: str, text: str) -> str:
     a marker derived from the text's own hash, which the text cannot contain.
     """
     marker = "xpromo" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+    made = {
+        ("a", "href"): re.compile(rf"{marker}\d+{marker}"),
+        ("img", "src"): re.compile(rf"{marker}i\d+{marker}"),
+    }
+
+    def only_what_markdown_made(tag: str, name: str, value: str) -> str | None:
+        # An HTML parser makes elements the raw text never named (<image> is read as
+        # <img>): a link or image the Markdown did not make, and so did not track and
+        # check, loses its address whatever the raw HTML looked like.
+        pattern = made.get((tag, name))
+        return value if pattern is None or pattern.fullmatch(value) else None
+
     cleaned = nh3.clean(
         rendered.replace(LINK_MARK, marker),
         tags=set(MARKDOWN_TAGS | SAFE_TAGS),
@@ -341,8 +353,13 @@ def _sanitise(rendered: str, text: str) -> str:
         url_schemes=set(LINK_SCHEMES),
         filter_style_properties={"text-align"},
         strip_comments=True,
+        attribute_filter=only_what_markdown_made,
     )
+    cleaned = _IMG_WITHOUT_SRC.sub("", cleaned)  # nothing left to show, not valid HTML
     return cleaned.replace(marker, LINK_MARK)
+
+
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 
 
 def _walk(children: list[Token]) -> list[Token]:
