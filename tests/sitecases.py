@@ -29,6 +29,7 @@ SENTINEL = {
     "public/index.html": b"<!doctype html><title>the previous build</title>\n",
     "public/beta/index.html": b"<!doctype html><title>a page of the previous build</title>\n",
     "public/links.csv": b"campaign,audience,destination,channel,placement,url\n",
+    "public/.xpromo-output": b"an earlier build's marker\n",  # the folder is xpromo's
 }
 
 
@@ -89,11 +90,18 @@ def site_for(case_dir: Path | None, tmp_path: Path) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every path under folder (hidden ones included) with its bytes; None for folders."""
-    return {
-        p.relative_to(folder).as_posix(): None if p.is_dir() else p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-    }
+    """Every path under folder (hidden ones included) with its bytes; None for folders.
+
+    The build lock (.xpromo-cache/lock, taken before anything is read) is left out: every
+    build makes it, and it holds nothing.
+    """
+    lock = {".xpromo-cache", ".xpromo-cache/lock"}
+    paths = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))}
+    if set(paths) - lock == {p for p in paths if not p.startswith(".xpromo-cache")}:
+        paths = {name: p for name, p in paths.items() if name not in lock}
+    else:
+        paths.pop(".xpromo-cache/lock", None)
+    return {name: None if p.is_dir() else p.read_bytes() for name, p in paths.items()}
 
 
 def run(command: str, capsys: pytest.CaptureFixture[str], *options: str) -> tuple[int, str, str]:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import subprocess_env
 from xpromo_site import build as build_module
@@ -45,7 +47,7 @@ def test_build_writes_the_site_and_reports_counts(
     first, second, third = out.splitlines()
     assert first.startswith(f"Built 23 pages into {demo_copy}/public/ in ")
     assert first.endswith(": 6 campaigns (3 live, 1 ended, 1 scheduled, 1 draft) of 4 partners")
-    assert second == "  96 files, 33 images, 97 tracked links, no warnings"
+    assert second == "  97 files, 33 images, 97 tracked links, no warnings"
     assert re.fullmatch(
         r"  share images: 10 drawn \([\d.]+ images/s\), 0 reused from the cache; "
         r"QR codes: 7 made, 0 reused",
@@ -251,8 +253,49 @@ def test_github_annotations_escape_properties_and_newlines() -> None:
         Location("content/a,b:c.md", 3, 4), "50% off\nnow", None, Severity.WARNING
     )
     assert diagnostic.format_github() == (
-        "::warning file=content/a%2Cb%3Ac.md,line=3,col=4,title=xpromo::50%25 off%0Anow"
+        "::warning file=content/a%2Cb%3Ac.md,line=3,col=4,title=xpromo::50%25 off\\nnow"
+    )  # a newline quoted from input is escaped, as in text: one annotation, one line
+    with_hint = Diagnostic(Location("p.md"), "bad", "fix it")
+    assert with_hint.format_github().endswith("::bad%0Ahint: fix it")
+
+
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def _unsafe(text: str) -> list[str]:
+    """The characters of text a terminal or CI log would act on or reorder by."""
+    import unicodedata
+
+    return [c for c in text if unicodedata.category(c) == "Cc" or c in _BIDI + "\u2028\u2029"]
+
+
+@given(
+    message=st.text(alphabet=st.characters(codec="utf-8"), max_size=60),
+    hint=st.none() | st.text(max_size=30),
+    path=st.text(max_size=20),
+)
+def test_no_output_format_passes_control_or_bidi_characters(
+    message: str, hint: str | None, path: str
+) -> None:
+    from xpromo_site.errors import Diagnostic, Location
+
+    diagnostic = Diagnostic(Location(path or "p", 1, 1), message, hint)
+    text = diagnostic.format()
+    assert _unsafe(text.replace("\n  hint: ", " ", 1) if hint else text) == []
+    assert _unsafe(diagnostic.format_github()) == []
+    assert _unsafe(json.dumps(diagnostic.to_dict())) == []
+
+
+def test_an_osc8_link_and_a_bidi_override_reach_no_log_raw() -> None:
+    from xpromo_site.errors import Diagnostic, Location
+
+    quoted = "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \u202eexe.txt"
+    diagnostic = Diagnostic(Location("partners.yaml", 2, 9), f"unknown partner '{quoted}'")
+    assert diagnostic.format_github() == (
+        "::error file=partners.yaml,line=2,col=9,title=xpromo::unknown partner "
+        "'\\x1b]8;;https://evil.example\\x07click\\x1b]8;;\\x07 \\u202eexe.txt'"
     )
+    assert "\\u202e" in diagnostic.format() and "\u202e" not in diagnostic.format()
 
 
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:

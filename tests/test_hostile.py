@@ -19,12 +19,16 @@ again changes nothing). Under ``--strict`` a case with warnings fails with exit 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import subprocess_env
+from tests.sitecases import TODAY, site_for
 from tests.sitecases import run as _run
-from tests.sitecases import site_for
 from xpromo_site.svg import sanitise_svg
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -77,3 +81,49 @@ def test_strict_turns_the_warnings_into_errors(
     warned = "warning:" in (HOSTILE / case / "expected.txt").read_text(encoding="utf-8")
     assert code == (1 if warned else 0), err
     assert "warning:" not in err
+
+
+# --- files that are not files: never opened, never waited on -------------------------------------
+
+
+def _build_with_timeout(site: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xpromo_site", *options, "-s", str(site), "--today", TODAY],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,  # a build that opens a named pipe waits forever
+    )
+
+
+@pytest.mark.parametrize("where", ["notes/pipe", "content/pipe.txt", "themes/pipe", "pipe.md"])
+def test_a_named_pipe_the_site_does_not_use_is_ignored(tmp_path: Path, where: str) -> None:
+    site = site_for(None, tmp_path)
+    (site / where).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(site / where)
+    for command in ("build", "check"):
+        done = _build_with_timeout(site, command)
+        assert done.returncode == 0, done.stderr
+    done = _build_with_timeout(site, "build")  # and the no-change check does not wait either
+    assert (done.returncode, done.stdout.startswith("Up to date")) == (0, True), done.stdout
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("content/campaigns/backup-webinar.md", "content/campaigns/backup-webinar.md:1:1: error: "),
+        ("partners.yaml", "partners.yaml:1:1: error: "),
+        ("assets/alpha.svg", "partners.yaml:13:11: error: "),
+    ],
+)
+def test_a_named_pipe_in_place_of_an_input_is_a_located_error(
+    tmp_path: Path, where: str, expected: str
+) -> None:
+    site = site_for(None, tmp_path)
+    (site / where).unlink()
+    os.mkfifo(site / where)
+    for command in ("check", "build"):
+        done = _build_with_timeout(site, command)
+        assert (done.returncode, "Traceback" in done.stderr) == (1, False), done.stderr
+        assert expected in done.stderr, done.stderr
+        assert "a named pipe, not a file" in done.stderr or "not a regular file" in done.stderr

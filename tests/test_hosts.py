@@ -28,6 +28,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import REPO, edit, site_pages
 from tests.htmltools import parse_html
@@ -42,6 +44,8 @@ from xpromo_site.hosts import (
     host_files,
 )
 from xpromo_site.models import HOSTS
+from xpromo_site.output import MARKER
+from xpromo_site.sources import source_expression
 
 TODAY = dt.date(2026, 11, 23)
 BASE = "https://partners.northwind.example/"
@@ -103,8 +107,9 @@ def test_the_demo_builds_for_every_host(demo_builds: dict[str, Path], host: str)
             "_aws/response-headers-policy-assets.json",
         },
     }[host]
-    host_only = {f for f in files if f.startswith(("_", "."))}
+    host_only = {f for f in files if f.startswith(("_", ".")) and f != MARKER}
     assert host_only == expected
+    assert MARKER in files  # marks the folder as xpromo's, for the next build
 
 
 def test_netlify_files_follow_netlifys_rules(demo_builds: dict[str, Path]) -> None:
@@ -207,6 +212,23 @@ def test_github_pages_gets_the_policy_in_every_page(demo_builds: dict[str, Path]
             assert directive not in policy
         assert "form-action https://forms.contoso.example" in policy
     assert (site / ".nojekyll").read_bytes() == b""
+
+
+def test_copy_cannot_forge_the_place_the_policy_goes(minimal_copy: Path, tmp_path: Path) -> None:
+    forged = "xpromo-content-security-policy"
+    edit(
+        minimal_copy / "content/campaigns/backup-webinar.md",
+        "title: Never lose a customer record again",
+        f"title: Never lose {forged} again",
+    )
+    build(minimal_copy, tmp_path / "public", TODAY, host="github-pages", images=False)
+    page = (tmp_path / "public/backup-webinar/index.html").read_text()
+    root = parse_html(page)
+    assert root.find("title").text.startswith(f"Never lose {forged} again")  # type: ignore[union-attr]
+    assert root.find("h1").text == f"Never lose {forged} again"  # type: ignore[union-attr]
+    assert page.count("default-src") == 1  # in the policy's own <meta> only
+    metas = [m.attrs for m in root.iter("meta") if m.attrs.get("http-equiv")]
+    assert metas[0]["content"].startswith("default-src 'none';")
 
 
 def test_redirect_pages_work_without_script(demo_builds: dict[str, Path]) -> None:
@@ -358,3 +380,21 @@ def test_after_end_to_a_campaign_that_is_not_live_warns(minimal_copy: Path, tmp_
     ]
     with pytest.raises(XpromoError):
         build(minimal_copy, tmp_path / "strict", TODAY, strict=True)
+
+
+_HOST_SOURCE = re.compile(
+    r"[a-z][a-z0-9+.-]*://(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+    r"(?::[0-9]{1,5})?"
+)
+
+
+@given(
+    st.text(alphabet="ahtps:/.;,'\" @\\%x-09é*[]", max_size=40).map(lambda t: "https://" + t)
+    | st.text(max_size=40)
+)
+def test_only_a_host_source_reaches_a_policy(url: str) -> None:
+    source = source_expression(url)
+    assert source is None or _HOST_SOURCE.fullmatch(source), source
+    if source is not None:
+        policy = content_security_policy(forms=(source,)).header()
+        assert policy.count(";") == 5 and "," not in policy  # six directives, no more

@@ -382,3 +382,42 @@ def test_the_quick_dict_lookup_in_templates_answers_as_jinja_does() -> None:
         env.globals.update(v=view, o=3)
     assert quick.from_string(template).render() == plain.from_string(template).render()
     assert quick.from_string(template).render() == "T|True|True|None|False|5|3|False"
+
+
+def _published(folder: Path, needle: str) -> bool:
+    return any(needle.encode() in p.read_bytes() for p in folder.rglob("*.svg"))
+
+
+def test_the_up_to_date_check_sees_every_file_the_build_read(
+    minimal_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = minimal_copy
+    # a logo under a folder the input walk skips, and one behind a linked folder
+    hidden = site / "assets" / "node_modules" / "brand" / "alpha.svg"
+    hidden.parent.mkdir(parents=True)
+    (site / "assets" / "alpha.svg").rename(hidden)
+    for version, colour in (("v1", "#14213D"), ("v2", "#8A1538")):
+        kit = site / "kits" / version
+        kit.mkdir(parents=True)
+        logo = (site / "assets" / "beta.svg").read_text().replace("#14213D", colour)
+        (kit / "beta.svg").write_text(logo)
+    (site / "assets" / "kit").symlink_to("../kits/v1", target_is_directory=True)
+    edit(
+        site / "partners.yaml",
+        "logo: assets/alpha.svg",
+        "logo: assets/node_modules/brand/alpha.svg",
+    )
+    edit(site / "partners.yaml", "logo: assets/beta.svg", "logo: assets/kit/beta.svg")
+    assert _build(site, capsys).startswith("Built")
+    assert _build(site, capsys).startswith("Up to date")
+
+    hidden.write_text(hidden.read_text().replace("#0B5FFF", "#0A4FD0"))
+    assert _build(site, capsys).startswith("Built")
+    assert _published(site / "public", "#0A4FD0")
+    assert _build(site, capsys).startswith("Up to date")
+
+    (site / "assets" / "kit").unlink()
+    (site / "assets" / "kit").symlink_to("../kits/v2", target_is_directory=True)
+    assert _build(site, capsys).startswith("Built")
+    assert _published(site / "public", "#8A1538")
+    assert not _published(site / "public", "#14213D")

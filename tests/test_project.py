@@ -19,6 +19,7 @@ from tests.conftest import REPO
 LAYERS = {
     "errors": 0,
     "tracking": 0,
+    "sources": 0,
     "colors": 0,
     "ga4": 0,
     "analytics": 0,

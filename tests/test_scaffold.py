@@ -105,8 +105,12 @@ SEMANTIC = {
     "tokens-role-ambiguous",
     "tokens-role-missing",
     "tokens-see-through",
+    # the Markdown copy below the front matter
+    "campaign-copy-too-many-brackets",
+    "campaign-copy-too-many-pipes",
     # file names and folders, not file contents
     "campaign-file-name-not-slug",
+    "campaign-file-name-too-long",
     "campaign-in-subfolder",
     "campaign-reserved-slug",
     "page-reserved-slug",

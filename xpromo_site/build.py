@@ -7,6 +7,7 @@ the image cache but never adds to it).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,14 +17,24 @@ from typing import Protocol
 
 from .content import load_campaigns, load_pages
 from .enablement import qr_requests
-from .errors import Collector, Diagnostic, Location, Severity, XpromoError
+from .errors import (
+    ENVIRONMENT_ERRNOS,
+    Collector,
+    Diagnostic,
+    FolderError,
+    Location,
+    Severity,
+    XpromoError,
+)
 from .imagecache import CACHE_DIR, ImageCache, ImageStats
 from .images import PreparedImage
+from .limits import read_file, recording
 from .links import PartnerHosts, TrackedLink
 from .manifest import (
     Manifest,
     build_options,
     code_fingerprint,
+    files_read,
     filesystem_now,
     forget,
     manifest_path,
@@ -34,7 +45,18 @@ from .manifest import load as load_manifest
 from .manifest import save as save_manifest
 from .models import Campaign, Page, Partner, Program
 from .naming import lint_tracking
-from .output import Record, Stage, discard, prepare, publish, record, survey
+from .output import (
+    MARKER,
+    MARKER_TEXT,
+    Record,
+    Stage,
+    discard,
+    lock,
+    prepare,
+    publish,
+    record,
+    survey,
+)
 from .partners import Roster, load_program
 from .qrcodes import QrCode, QrRequest
 from .render import Memory, OutputFile, Sink, plan_share_images, render_site
@@ -165,6 +187,9 @@ class Reporter(Protocol):
     def advance(self, steps: int) -> None:
         """steps more steps of the current phase are done."""
 
+    def note(self, text: str) -> None:
+        """Something the user should know while the build runs (it waits for another)."""
+
 
 class NullReporter:
     """Ignores progress: the default for library callers."""
@@ -173,6 +198,9 @@ class NullReporter:
         pass
 
     def advance(self, steps: int) -> None:
+        pass
+
+    def note(self, text: str) -> None:
         pass
 
 
@@ -246,9 +274,7 @@ def _render(
     for path in used:
         if path and path not in assets:
             # GIF and AVIF in copy are not read by xpromo: published as they are
-            assets[path] = inputs.images.get(path) or PreparedImage(
-                (root / path).read_bytes(), 0, 0
-            )
+            assets[path] = inputs.images.get(path) or PreparedImage(read_file(root / path), 0, 0)
     logos = {src: image.data for src, image in assets.items()}
     images: dict[str, bytes] = {}
     qr_codes: dict[QrRequest, QrCode] = {}
@@ -359,12 +385,36 @@ def build(
     too, so the next build reuses every image whose inputs did not change; with images
     False, pages and kits go without share images and QR codes. workers is the number
     of processes that render (default: one per core on large programs). Raises
-    XpromoError for bad input.
+    XpromoError for bad input and FolderError when the cache or output folder cannot
+    be written (read-only, full disk). Builds sharing a cache folder take turns.
     """
-    timings: dict[str, float] = {}
     reporter = reporter or NullReporter()
     output = output.absolute()
     folder = (cache or root / CACHE_DIR).absolute()
+    where = folder
+    try:
+        with lock(folder, lambda: reporter.note(f"waiting for another build using {folder}/")):
+            where = output
+            return _build(root, output, folder, today, strict, host, reporter, images, workers)
+    except OSError as error:
+        if error.errno not in ENVIRONMENT_ERRNOS:
+            raise
+        raise FolderError.of(error, str(where)) from None
+
+
+def _build(
+    root: Path,
+    output: Path,
+    folder: Path,
+    today: dt.date,
+    strict: bool,
+    host: str | None,
+    reporter: Reporter,
+    images: bool,
+    workers: int | None,
+) -> BuildReport:
+    """build, once it holds the lock of the cache folder."""
+    timings: dict[str, float] = {}
     # the file system's clock, which stamps the mtimes it is compared with
     started = filesystem_now(folder) or time.time()
     inputs_seen = scan_inputs(root, skipped_folders(output, folder), since=started)
@@ -374,19 +424,21 @@ def build(
     staging = prepare(output)
     stage = Stage(staging, current)
     try:
-        site, inputs, stats = _render(
-            root,
-            today,
-            strict,
-            timings,
-            reporter,
-            ImageCache(folder),
-            stage,
-            lambda: Stage(staging, current),
-            host,
-            images,
-            workers,
-        )
+        with recording() as reads:
+            site, inputs, stats = _render(
+                root,
+                today,
+                strict,
+                timings,
+                reporter,
+                ImageCache(folder),
+                stage,
+                lambda: Stage(staging, current),
+                host,
+                images,
+                workers,
+            )
+        stage.add(MARKER, MARKER_TEXT)
         reporter.phase("write", len(stage.written))
         with _timed(timings, "write"):
             forget(kept)  # the output changes now: until the new manifest, build fully
@@ -411,6 +463,7 @@ def build(
             valid_from=window[0].isoformat() if window[0] else None,
             valid_until=window[1].isoformat() if window[1] else None,
             files=files,
+            read=files_read(root, reads | _theme_files(root, inputs.program.theme), inputs_seen),
             report={
                 "pages": report.pages,
                 "files": len(records),
@@ -426,6 +479,17 @@ def _recorded(previous: Manifest | None, output: Path) -> dict[str, str]:
     if previous is None or previous.output != str(output):
         return {}
     return previous.files
+
+
+def _theme_files(root: Path, theme: str) -> set[str]:
+    """Return the program's own theme files (Jinja reads its templates itself), links
+    followed."""
+    folder = root.absolute() / "themes" / theme
+    return {
+        os.path.join(place, name)
+        for place, _, names in os.walk(folder, followlinks=True)
+        for name in names
+    }
 
 
 def _theme_prints_date(root: Path, theme: str) -> bool:

@@ -21,9 +21,19 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .errors import Diagnostic, Location, Severity, XpromoError, sort_diagnostics
-from .manifest import CACHE_DIR, Manifest, build_options, up_to_date
+from .errors import (
+    Diagnostic,
+    FolderError,
+    Location,
+    Severity,
+    XpromoError,
+    printable,
+    sort_diagnostics,
+)
+from .manifest import CACHE_DIR, Manifest, build_options, manifest_path, up_to_date
+from .manifest import load as load_manifest
 from .models import CAMPAIGN_TYPES, HOSTS
+from .output import refusal
 
 # The rest is imported where a command needs it: an up-to-date build answers before
 # Jinja, Markdown and Pillow are loaded.
@@ -106,7 +116,9 @@ def _colour(text: str) -> str:
     return text.replace("\n  hint: ", "\n  " + click.style("hint:", fg="cyan") + " ")
 
 
-def _check_output(source: Path, output: Path) -> None:
+def _check_output(source: Path, output: Path, cache: Path) -> None:
+    """Refuse (usage error) an output folder a build would harm: the program's own folders,
+    and any folder holding files xpromo did not write (a build replaces all it holds)."""
     src = source.resolve()
     out = output.resolve()
     if out == src or out in src.parents:
@@ -119,6 +131,14 @@ def _check_output(source: Path, output: Path) -> None:
             raise click.BadParameter(
                 f"'{output}' is inside the program's {protected}/ folder", param_hint="'--output'"
             )
+    last = load_manifest(manifest_path(cache.absolute(), output))
+    why = refusal(output, last is not None and last.output == str(output.absolute()))
+    if why is not None:
+        raise click.BadParameter(
+            f"'{output}' {why}, and a build replaces everything in its output folder; "
+            f"choose an empty or new folder, or empty this one first",
+            param_hint="'--output'",
+        )
 
 
 source_option = click.option(
@@ -213,6 +233,11 @@ class _TerminalProgress:
         self.done += steps
         self._draw()
 
+    def note(self, text: str) -> None:
+        if self.drawn:
+            click.echo("\r\x1b[2K", err=True, nl=False, color=True)
+        click.echo(text, err=True)
+
     def _draw(self) -> None:
         now = time.monotonic()
         if not self.enabled or now - self.started < self.DELAY or now - self.drawn < 0.1:
@@ -266,7 +291,7 @@ def build_command(
     """Build the site into the output folder; on any error the old output stays as it was."""
     started = time.perf_counter()
     output = output if output is not None else source / "public"
-    _check_output(source, output)
+    _check_output(source, output, source / CACHE_DIR)
     day = _today(today)
     if not force:
         options = build_options(strict, host, images)
@@ -287,6 +312,11 @@ def build_command(
             f"error: {count} problem{'s' * (count != 1)} found; {output}/ was left as it was",
             err=True,
         )
+        sys.exit(EXIT_INPUT)
+    except FolderError as error:
+        progress.close()
+        click.echo(error.format(), err=True)
+        click.echo(f"error: the build stopped; {output}/ was left as it was", err=True)
         sys.exit(EXIT_INPUT)
     progress.close()
     _print_diagnostics(report.warnings, source)
@@ -521,7 +551,7 @@ def _table(rows: Sequence[TrackedLink]) -> str:
     from .render import LINKS_COLUMNS
 
     lines = [list(LINKS_COLUMNS)]
-    lines += [[getattr(row, column) or "-" for column in LINKS_COLUMNS] for row in rows]
+    lines += [[printable(getattr(row, column) or "-") for column in LINKS_COLUMNS] for row in rows]
     widths = [max(len(line[i]) for line in lines) for i in range(len(LINKS_COLUMNS) - 1)]
     return "".join(
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False))

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import Collector, Diagnostic, Location, XpromoError
 from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
 from .kit import DEFAULT_NETWORKS, NETWORKS
-from .limits import MAX_RASTER_BYTES, size_problem
+from .limits import MAX_CAMPAIGN_PARTNERS, MAX_RASTER_BYTES, MAX_SLUG_CHARACTERS, size_problem
 from .markdown import render_markdown
 from .models import (
     CAMPAIGN_TYPES,
@@ -52,6 +52,7 @@ from .schema import (
     slug,
     suggest_slug,
 )
+from .sources import source_expression
 from .tracking import is_trackable
 from .workers import run, split, worker_count
 from .yamlsource import Node, load_yaml, read_source, split_front_matter
@@ -186,6 +187,15 @@ def _check_form(values: dict[str, Any], node: Node, checker: Checker) -> None:
             "use the https:// address of the form service",
         )
         values["endpoint"] = INVALID
+    elif endpoint not in (None, INVALID) and source_expression(endpoint) is None:
+        assert endpoint_node is not None
+        checker.error(
+            endpoint_node.location,
+            f"'form.endpoint' has a host no security policy can name (got '{endpoint}')",
+            "write the form service's address as https://host/path: letters, digits, "
+            "hyphens and dots in the host, no user@, and no ';', ',', quotes or spaces",
+        )
+        values["endpoint"] = INVALID
 
 
 FORM = Struct(
@@ -210,7 +220,17 @@ CAMPAIGN = Struct(
     {
         "title": Field(Text(max_length=200), required=True),
         "type": Field(OneOf(CAMPAIGN_TYPES), required=True),
-        "partners": Field(ListOf(Text(max_length=64), min_items=2, unique=True), required=True),
+        "partners": Field(
+            ListOf(
+                Text(max_length=64),
+                min_items=2,
+                unique=True,
+                max_items=MAX_CAMPAIGN_PARTNERS,
+                why_max="each partner gets its own page linking to every other, so the pages "
+                "grow with the square of the list: split the campaign, or make it a page",
+            ),
+            required=True,
+        ),
         "summary": Field(Text(max_length=500)),
         "starts": Field(Date()),
         "ends": Field(Date()),
@@ -307,6 +327,14 @@ def _slug_of(rel: str, path: Path, collector: Collector) -> str | None:
     if stem in RESERVED_SLUGS:
         collector.error(
             Location(rel), f"'{stem}' is reserved for xpromo's own pages", "rename the file"
+        )
+        return None
+    if len(stem) > MAX_SLUG_CHARACTERS:
+        collector.error(
+            Location(rel),
+            f"the file name is too long for the files made from it ({len(stem)} characters "
+            f"before .md; at most {MAX_SLUG_CHARACTERS})",
+            "rename it to a shorter slug: it becomes the page's URL",
         )
         return None
     return stem

@@ -89,6 +89,8 @@ def spec_schema(spec: Spec) -> dict[str, Any]:
         schema = {"type": "array", "items": spec_schema(spec.item)}
         if spec.min_items:
             schema["minItems"] = spec.min_items
+        if spec.max_items is not None:
+            schema["maxItems"] = spec.max_items
         if spec.unique:
             schema["uniqueItems"] = True
     elif isinstance(spec, MapOf):
@@ -121,7 +123,9 @@ def spec_schema(spec: Spec) -> dict[str, Any]:
     elif isinstance(spec, Color):
         schema = {"type": "string", "pattern": "^#(?:[0-9a-fA-F]{3}){1,2}$"}
     elif isinstance(spec, Url):
-        schema = {"type": "string", "pattern": "^[hH][tT][tT][pP][sS]?://[^\\s/?#]+"}
+        # the host ends at / ? # or the end; no user@, and nothing a header could split at
+        host = "[^\\s/?#;,'\"\\\\@]+"
+        schema = {"type": "string", "pattern": f"^[hH][tT][tT][pP][sS]?://{host}(?:[/?#]|$)"}
     elif isinstance(spec, Asset):
         suffixes = "|".join(e.lstrip(".") for e in spec.extensions)
         schema = {"type": "string", "pattern": f"(?i)\\.(?:{suffixes})$"}

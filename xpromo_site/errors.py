@@ -3,10 +3,13 @@
 Exception tree::
 
     XpromoError                 bad input: carries one or more located Diagnostics
+    FolderError                 the user's environment: a folder the build must write
+                                refused (read-only, full disk, no permission)
 """
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -69,11 +72,15 @@ class Diagnostic:
         }
 
     def format_github(self, folder: str = "") -> str:
-        """Return a GitHub Actions workflow command that annotates the file's line."""
+        """Return a GitHub Actions workflow command that annotates the file's line.
+
+        What the message quotes is escaped as in text (see printable): a partner's value
+        cannot send a terminal sequence (an OSC 8 link) or reorder the log's text.
+        """
         location = self.location.under(folder)
-        text = self.message + (f"\nhint: {self.hint}" if self.hint else "")
+        text = printable(self.message) + (f"\nhint: {printable(self.hint)}" if self.hint else "")
         return (
-            f"::{self.severity.value} file={_escape_property(location.path)},"
+            f"::{self.severity.value} file={_escape_property(printable(location.path))},"
             f"line={location.line},col={location.col},title=xpromo::{_escape_data(text)}"
         )
 
@@ -86,14 +93,19 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 and C1 controls (ESC starts terminal sequences), line separators, and the
+# bidirectional formatting characters that reorder how a line reads (U+202E, "Trojan Source")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def printable(text: str) -> str:
-    """Return text with control characters and line separators escaped (\\x85, \\n).
+    """Return text with control, line-separator and bidi characters escaped (\\x85, \\u202e).
 
-    Messages quote what input files say; escaping keeps each diagnostic on its own line,
-    so a hostile file cannot forge lines in a terminal or a CI log.
+    Messages quote what input files say; escaping keeps each diagnostic on its own line
+    and in its own order, so a hostile file cannot forge lines, send terminal sequences
+    or reverse text in a terminal or a CI log.
     """
     return _UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
@@ -143,3 +155,57 @@ class Collector:
         """
         if self.errors:
             raise XpromoError(self.diagnostics)
+
+
+# What the operating system says when the user's disk or folder refuses, not xpromo.
+ENVIRONMENT_ERRNOS = frozenset(
+    {
+        errno.EROFS,
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EIO,
+        errno.EFBIG,
+        errno.EMLINK,
+        errno.EBUSY,
+        errno.ETXTBSY,
+        errno.EMFILE,
+        errno.ENFILE,
+    }
+)
+
+
+class FolderError(Exception):
+    """A folder the build must write refused: the user's environment, not a bug.
+
+    folder is where (as the user can find it), reason what the operating system said.
+    """
+
+    def __init__(self, folder: str, reason: str, hint: str) -> None:
+        self.folder = folder
+        self.reason = reason
+        self.hint = hint
+        super().__init__(f"{folder}: error: {reason}")
+
+    def __reduce__(self) -> tuple[type[FolderError], tuple[str, str, str]]:
+        return (type(self), (self.folder, self.reason, self.hint))
+
+    @classmethod
+    def of(cls, error: OSError, folder: str) -> FolderError:
+        """Return the FolderError for an OSError met while writing under folder."""
+        where = printable(str(error.filename)) if error.filename else folder
+        name = errno.errorcode.get(error.errno or 0, "")
+        said = f"{error.strerror or error}" + (f" ({name})" if name else "")
+        hints = {
+            errno.ENOSPC: "free some space on that disk, or build into a folder on another one",
+            errno.EDQUOT: "free some of your disk quota, or build into a folder on another disk",
+            errno.EROFS: "build into a folder on a writable disk (--output)",
+        }
+        hint = hints.get(
+            error.errno or 0, "check that you may write there, or build into another folder"
+        )
+        return cls(printable(folder), f"cannot write {where}: {said}", hint)
+
+    def format(self) -> str:
+        return f"{self}\n  hint: {self.hint}"

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from .analytics import PROVIDERS, expand
 from .errors import Diagnostic, Location, Severity
 from .site import Site, Status
+from .sources import source_expression
 
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
@@ -125,9 +126,14 @@ def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def origin(url: str) -> str:
-    """Return scheme://host[:port] of url."""
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+    """Return scheme://host[:port] of url, as a policy names it (see sources.py).
+
+    Input is checked where it is written; a URL that reaches here unchecked is a bug.
+    """
+    source = source_expression(url)
+    if source is None:
+        raise ValueError(f"{url!r} has no origin a security policy can name")
+    return source
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,14 @@ try:  # littlecms ships with Pillow's wheels; a build without it cannot convert 
 except ImportError:  # pragma: no cover - depends on how Pillow was built
     ImageCms = None  # type: ignore[assignment]
 
-from .limits import MAX_IMAGE_PIXELS, MAX_RASTER_BYTES, MAX_SVG_BYTES, format_size
+from .limits import (
+    MAX_IMAGE_PIXELS,
+    MAX_RASTER_BYTES,
+    MAX_SVG_BYTES,
+    FileProblem,
+    format_size,
+    read_file,
+)
 from .svg import SvgError, sanitise_svg
 
 RASTER_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
@@ -70,7 +77,10 @@ def prepare_image(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> PreparedIma
             f"the file is too large ({format_size(size)}; at most {format_size(limit)})",
             "export it again at the size it is shown, without embedded fonts or previews",
         )
-    data = path.read_bytes()
+    try:
+        data = read_file(path, limit)
+    except FileProblem as problem:
+        raise ImageProblem(problem.message, problem.hint) from None
     if suffix == ".svg":
         try:
             svg = sanitise_svg(data)

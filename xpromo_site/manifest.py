@@ -4,7 +4,11 @@ After each successful build, `.xpromo-cache/builds/<output>.json` records:
 
 * every input file under the program's folder (path, size, mtime; and a content hash
   for files changed within `RACY_SECONDS` of the build's start, whose mtime alone
-  could miss a second edit in the same clock tick),
+  could miss a second edit in the same clock tick), and where each symbolic link to a
+  folder leads,
+* every file the build actually read that the walk does not see (under a folder it
+  skips, such as `node_modules/`, or behind a symbolic link to a folder), by the path it
+  was read at, so an edit there or a link moved to another folder is seen too,
 * the options (strict, host, images), xpromo's own files and its libraries' versions,
 * the dates between which no campaign changes status (the build date's only effect),
 * every output file (size, mtime and content digest), and what the build reported.
@@ -23,6 +27,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -30,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_DIR = ".xpromo-cache"  # in the program's folder, beside public/: images and manifests
-FORMAT = 2
+FORMAT = 3
 RACY_SECONDS = 2.0
 SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", "__pycache__", "node_modules", ".venv"})
 LIBRARIES = (
@@ -44,6 +49,7 @@ LIBRARIES = (
     "icalendar",
     "defusedxml",
     "nh3",
+    "idna",
 )
 PACKAGE = Path(__file__).resolve().parent
 
@@ -59,6 +65,7 @@ class Manifest:
     valid_until: str | None
     files: dict[str, str]  # output path → "size mtime_ns digest" (output.entry)
     report: dict[str, Any]  # counts and warnings the command line prints again
+    read: dict[str, list[Any]]  # files read the walk does not see: path → as in inputs
 
 
 def build_options(strict: bool, host: str | None, images: bool) -> dict[str, Any]:
@@ -78,8 +85,8 @@ def code_fingerprint() -> str:
     for folder, dirs, files in os.walk(PACKAGE):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            stat = os.stat(os.path.join(folder, name))
-            digest.update(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+            found = os.stat(os.path.join(folder, name))
+            digest.update(f"{folder}/{name}:{found.st_size}:{found.st_mtime_ns}\n".encode())
     for library in LIBRARIES:
         try:
             version = importlib.metadata.version(library)
@@ -90,11 +97,14 @@ def code_fingerprint() -> str:
 
 
 def _sha256(path: str) -> str | None:
-    try:
-        with open(path, "rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
+    try:  # never waits on a named pipe: opened without blocking, read only if a file
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
         return None
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def filesystem_now(folder: Path) -> float | None:
@@ -131,17 +141,65 @@ def scan_inputs(root: Path, skipped: set[Path], since: float | None = None) -> d
         ]
         relative = os.path.relpath(folder, base)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        for name in dirs:
+            linked = os.path.join(folder, name)
+            if os.path.islink(linked):  # not walked into: where it leads is the input
+                with contextlib.suppress(OSError):
+                    found[prefix + name] = ["link", os.readlink(linked)]
         for name in files:
             path = os.path.join(folder, name)
             try:
-                stat = os.stat(path)
+                found_stat = os.stat(path)
             except OSError:
                 continue
-            entry: list[Any] = [stat.st_size, stat.st_mtime_ns]
-            if racy_after is not None and stat.st_mtime_ns >= racy_after:
-                entry.append(_sha256(path))
-            found[prefix + name] = entry
+            if not stat.S_ISREG(found_stat.st_mode):
+                continue  # a named pipe, socket or device: never read, so not an input
+            found[prefix + name] = _entry(path, found_stat, racy_after)
     return found
+
+
+def _entry(path: str, found: os.stat_result, racy_after: int | None) -> list[Any]:
+    entry: list[Any] = [found.st_size, found.st_mtime_ns]
+    if racy_after is not None and found.st_mtime_ns >= racy_after:
+        entry.append(_sha256(path))
+    return entry
+
+
+def files_read(
+    root: Path, reads: set[str], walked: dict[str, list[Any]], since: float | None = None
+) -> dict[str, list[Any]]:
+    """Return the files in reads (absolute paths) under root that walked (scan_inputs)
+    does not hold: path relative to root → entry, stat followed through links."""
+    racy_after = None if since is None else int((since - RACY_SECONDS) * 1e9)
+    base = str(root.absolute())
+    found: dict[str, list[Any]] = {}
+    for path in sorted(reads):
+        relative = os.path.relpath(path, base)
+        if relative.startswith(".."):
+            continue  # outside the program: the checks refuse such paths
+        name = relative.replace(os.sep, "/")
+        if name in walked:
+            continue
+        try:
+            status = os.stat(path)
+        except OSError:
+            continue
+        found[name] = _entry(path, status, racy_after)
+    return found
+
+
+def _reads_unchanged(recorded: dict[str, list[Any]], root: Path) -> bool:
+    for name, entry in recorded.items():
+        path = str(root / name)
+        try:
+            status = os.stat(path)
+        except OSError:
+            return False
+        if [status.st_size, status.st_mtime_ns] != entry[:2]:
+            return False
+        if len(entry) > 2 and _sha256(path) != entry[2]:
+            return False
+    return True
 
 
 def _inputs_unchanged(
@@ -175,8 +233,8 @@ def _output_unchanged(output: Path, files: dict[str, str]) -> bool:
             recorded = files.get(name)
             if recorded is None or entry.is_symlink():
                 return False
-            stat = entry.stat(follow_symlinks=False)
-            if not recorded.startswith(f"{stat.st_size} {stat.st_mtime_ns} "):
+            found = entry.stat(follow_symlinks=False)
+            if not recorded.startswith(f"{found.st_size} {found.st_mtime_ns} "):
                 return False
             seen += 1
     return seen == len(files)
@@ -241,15 +299,22 @@ def up_to_date(
     inputs = scan_inputs(root, skipped_folders(output, cache))
     if not _inputs_unchanged(manifest.inputs, inputs, root):
         return None
+    if not _reads_unchanged(manifest.read, root):
+        return None
     return manifest if _output_unchanged(output, manifest.files) else None
 
 
 def skipped_folders(output: Path, cache: Path) -> set[Path]:
     """Return the folders under the program's folder that are not its input."""
     output = output.absolute()
+    written = Path(os.path.realpath(output))  # where a symbolic link leads
     return {
         output,
-        output.with_name(f".{output.name}.staging"),
-        output.with_name(f".{output.name}.old"),
+        written,
+        *(
+            f.with_name(f".{f.name}.{part}")
+            for f in (output, written)
+            for part in ("staging", "old")
+        ),
         cache.absolute(),
     }

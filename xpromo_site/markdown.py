@@ -22,7 +22,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .errors import Collector, Location
+from .errors import Collector, Diagnostic, Location
 from .models import LINK_MARK, Body, BodyImage, BodyLink
 from .tracking import is_trackable
 
@@ -289,6 +289,12 @@ def render_markdown(
     """
     own = collector is None
     collector = collector if collector is not None else Collector()
+    too_much = _too_much_work(text, path, line_offset)
+    if too_much is not None:
+        collector.diagnostics.append(too_much)
+        if own:
+            collector.raise_if_errors()
+        return Body(html="")
     parser = _PARSERS[html]
     tokens = parser.parse(text)
     renderer = _Renderer(text, path, line_offset, collector)
@@ -312,6 +318,33 @@ def render_markdown(
     if own:
         collector.raise_if_errors()
     return Body(html=rendered, links=tuple(renderer.links), images=tuple(renderer.images))
+
+
+# What costs Markdown's parser most per character: each "[" opens a link or image label it
+# searches to its end (about 50 µs each), each "|" a table cell. A real page has a few
+# hundred; the bounds keep any file under about a second, and are the same on every machine.
+MARKDOWN_WORK = (
+    ("[", 20_000, "links and images ('[')"),
+    ("|", 100_000, "table cells ('|')"),
+)
+
+
+def _too_much_work(text: str, path: str, line_offset: int) -> Diagnostic | None:
+    """Return an error located at the first character over a bound of MARKDOWN_WORK, or None."""
+    for char, bound, what in MARKDOWN_WORK:
+        if text.count(char) <= bound:
+            continue
+        at = -1
+        for _ in range(bound + 1):
+            at = text.index(char, at + 1)
+        line = text.count("\n", 0, at)
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        return Diagnostic(
+            Location(path, line_offset + line + 1, col),
+            f"the copy has more than {bound:,} {what}; xpromo reads at most that many per file",
+            "remove the repeated characters, or split the copy into several campaigns or pages",
+        )
+    return None
 
 
 _ALIGN = re.compile(r"text-align:(left|center|right)")

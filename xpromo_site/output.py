@@ -1,4 +1,4 @@
-"""The only writer of the output: stage what changed beside the output folder, then publish it.
+"""The only writer of the output: stage the new site beside the output folder, then swap it in.
 
 While the site renders, every file goes through a `Stage`: it is hashed, and only a
 file whose bytes differ from the output's current copy (as the last build's manifest
@@ -7,34 +7,46 @@ the output (`.public.staging`). Nothing inside the output folder is touched unti
 every page has rendered, so a build that fails leaves the previous output exactly
 as it was.
 
-`publish` then puts the staged files in place, in one of two ways:
+`publish` then makes the staging folder the whole new site, hard-linking each file
+that did not change from the output into it (a link, not a copy: the file keeps its
+inode and mtime, so rsync, CDNs and the next no-change check see it as it was), and
+puts it in place in one step: the two folders are exchanged by one `renameat2`
+(`RENAME_EXCHANGE`) where the system has it, else by two renames, which a build
+that is stopped between them finishes on its next start (see `prepare`). A reader,
+a deploy or a build killed at any moment sees the old site or the new one, never a
+mix.
 
-* **Swap** (a clean build, or when every file changed): the staging folder holds the
-  whole site and replaces the output folder with two renames, so readers see the old
-  site or the new one, never a mix.
-* **In place** (some files unchanged): each changed file replaces its old copy with one
-  rename, files the site no longer has are removed, and unchanged files are not
-  touched at all: their inode and mtime stay, so rsync, CDNs and the next no-change
-  check see them as they were. A reader sees every file whole, old or new; for the
-  moment the renames take, the site can show some new pages beside old ones (a link
-  from a new page to a page being added a millisecond later). A crash in that moment
-  leaves whole files of both builds, and the next build, seeing them differ from
-  the manifest, rewrites them.
+Two kinds of output folder cannot be swapped:
 
-The trade-off is deliberate: hard-linking every unchanged file into a fresh folder
-and swapping it would keep the swap's all-or-nothing view, but costs one link per
-file (tens of thousands on a large program) on every build in which one campaign
-changed.
+* a **symbolic link** is followed: the site is written into its target (see `target`),
+  and the link is left as it was;
+* a **mount point** cannot be renamed: the staging folder goes inside it
+  (`.xpromo-staging`) and each changed file replaces its copy with one rename. Readers
+  see every file whole, old or new; for the moment the renames take, the site can show
+  new pages beside old ones.
+
+The output folder is xpromo's: a build replaces everything in it. So it must be
+missing, empty, or marked as one that xpromo wrote (`MARKER`, a file every build
+writes); `refusal` says why any other folder is not (`-o .git`, `-o docs` holding a
+hand-written site). Builds into one output folder take turns (`lock`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+MARKER = ".xpromo-output"
+MARKER_TEXT = b"This folder is the output of xpromo build: each build replaces everything in it.\n"
+INSIDE = ".xpromo-staging"  # the staging folder inside an output folder that is a mount point
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +79,41 @@ def digest_of(data: bytes) -> str:
 
 
 def siblings(output: Path) -> tuple[Path, Path]:
-    """Return the staging and old-site folders beside output."""
+    """Return the staging and old-site folders of output (its target, see `target`)."""
+    if os.path.ismount(output):
+        return (output / INSIDE, output.with_name(f".{output.name}.old"))
     return (output.with_name(f".{output.name}.staging"), output.with_name(f".{output.name}.old"))
+
+
+def target(output: Path) -> Path:
+    """Return the folder the site is written into: output, or where it leads if it is a
+    symbolic link (the link itself stays)."""
+    output = output.absolute()
+    return Path(os.path.realpath(output)) if output.is_symlink() else output
+
+
+def refusal(output: Path, recorded: bool) -> str | None:
+    """Return why output may not become the site (a build replaces all it holds), or None.
+
+    It may when it is missing, empty, holds the MARKER of an earlier build, or is the
+    one the last build's manifest recorded (recorded; outputs made before the marker).
+    """
+    folder = target(output)
+    if not folder.exists():
+        return None
+    if not folder.is_dir():
+        return "is a file, not a folder"
+    try:
+        with os.scandir(folder) as entries:
+            names = {entry.name for entry in entries} - {INSIDE}
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    if not names or recorded:
+        return None
+    marker = folder / MARKER
+    if MARKER in names and marker.is_file() and not marker.is_symlink():
+        return None
+    return f"holds files xpromo did not write (it has no {MARKER} file)"
 
 
 def _remove(path: Path) -> None:
@@ -88,7 +133,7 @@ class Survey:
 
 
 def survey(output: Path, recorded: Mapping[str, str]) -> Survey:
-    """Walk the output folder once and sort what it holds (see Survey).
+    """Walk the output folder (its target) once and sort what it holds (see Survey).
 
     recorded maps paths to entries (see entry). A file counts as current when its size
     and mtime are the recorded ones; anything else is written again if the site has
@@ -96,7 +141,7 @@ def survey(output: Path, recorded: Mapping[str, str]) -> Survey:
     """
     current: dict[str, str] = {}
     others: list[str] = []
-    stack = [(str(output), "")]
+    stack = [(str(target(output)), "")]
     while stack:
         folder, prefix = stack.pop()
         try:
@@ -105,6 +150,8 @@ def survey(output: Path, recorded: Mapping[str, str]) -> Survey:
             continue
         for found in entries:
             name = prefix + found.name
+            if name == INSIDE:
+                continue
             if found.is_dir(follow_symlinks=False):
                 stack.append((found.path, name + "/"))
                 continue
@@ -201,14 +248,15 @@ class Stage:
 
 
 def prepare(output: Path) -> Path:
-    """Make an empty staging folder beside output and return it.
+    """Make an empty staging folder for output and return it.
 
-    Finishes a publish that stopped between its two renames first.
+    Finishes a publish that stopped between its two renames first, and removes what a
+    build that was stopped left.
     """
-    output = output.absolute()
-    staging, old = siblings(output)
-    if old.exists() and not output.exists():
-        old.rename(output)  # an earlier publish stopped between its two renames
+    folder = target(output)
+    staging, old = siblings(folder)
+    if old.exists() and not folder.exists():
+        old.rename(folder)  # an earlier publish stopped between its two renames
     _remove(staging)
     _remove(old)
     staging.mkdir(parents=True)
@@ -221,49 +269,133 @@ def discard(staging: Path) -> None:
 
 
 def publish(stage: Stage, output: Path, before: Survey) -> int:
-    """Put the staged files in place (see the module's docstring); return how many were written.
+    """Put the staged site in place (see the module's docstring); return how many files
+    were written.
 
     before is the survey of the output folder taken before the build. Afterwards the
     output folder holds exactly the stage's files.
     """
-    output = output.absolute()
-    staging, old = siblings(output)
-    written = len(stage.written)
-    if not output.is_dir() or written == len(stage.records):
-        if output.exists() or output.is_symlink():
-            output.rename(old)
+    folder = target(output)
+    staging, old = siblings(folder)
+    if os.path.ismount(folder):
+        _replace_each(stage, folder, staging, before)
+    else:
+        if folder.is_dir():
+            _link_unchanged(stage, folder, staging)
+        _swap(staging, folder, old)
+    return len(stage.written)
+
+
+def _link_unchanged(stage: Stage, output: Path, staging: Path) -> None:
+    """Hard-link each file the build left unchanged from output into staging."""
+    made: set[str] = set()
+    link: Callable[[str, str], None] = os.link
+    for path in stage.records:
+        if path in stage.written:
+            continue
+        parent, _, _ = path.rpartition("/")
+        if parent and parent not in made:
+            os.makedirs(f"{staging}/{parent}", exist_ok=True)
+            made.add(parent)
+        source, copy = f"{output}/{path}", f"{staging}/{path}"
+        try:
+            link(source, copy)
+        except OSError as error:
+            if error.errno not in _NO_LINKS:
+                raise
+            link = _copy  # a file system without hard links: copy, keeping the mtime
+            link(source, copy)
+
+
+_NO_LINKS = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
+
+
+def _copy(source: str, copy: str) -> None:
+    shutil.copy2(source, copy)
+
+
+def _swap(staging: Path, output: Path, old: Path) -> None:
+    """Make staging the output in one step for readers; the old site goes."""
+    if not output.exists():
         staging.rename(output)
-        _remove(old)
-        return written
+        return
+    if _exchange(staging, output):
+        _remove(staging)  # it holds the old site now
+        return
+    output.rename(old)  # a build stopped here finds old and no output: prepare puts it back
+    staging.rename(output)
+    _remove(old)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Exchange two folders atomically (Linux's renameat2); False where the system cannot."""
+    function = getattr(_LIBC, "renameat2", None) if _LIBC is not None else None
+    if function is None:
+        return False
+    done = function(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), 2)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # the file system has no exchange
+    raise OSError(code, os.strerror(code), str(second))
+
+
+_AT_FDCWD = -100
+try:
+    _LIBC: ctypes.CDLL | None = ctypes.CDLL(None, use_errno=True)
+except OSError:  # pragma: no cover - a system without a C library to ask
+    _LIBC = None
+
+
+def _replace_each(stage: Stage, output: Path, staging: Path, before: Survey) -> None:
+    """Publish into a mount point: each changed file replaces its copy, then the files
+    the site no longer has go."""
     made: set[Path] = set()
     for path in sorted(stage.written):
-        target = output / path
-        if target.parent not in made:
-            if target.parent.is_file() or target.parent.is_symlink():
-                target.parent.unlink()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        os.replace(staging / path, target)
+        copy = output / path
+        if copy.parent not in made:
+            if copy.parent.is_file() or copy.parent.is_symlink():
+                copy.parent.unlink()
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            made.add(copy.parent)
+        if copy.is_dir() and not copy.is_symlink():
+            shutil.rmtree(copy)
+        os.replace(staging / path, copy)
     _remove(staging)
     gone = [p for p in (*before.current, *before.others) if p not in stage.records]
     _prune(output, gone)
-    return written
 
 
 def _prune(output: Path, gone: list[str]) -> None:
     """Remove the files the site no longer has, then the folders they leave empty."""
     folders: set[Path] = set()
     for path in gone:
-        target = output / path
+        removed = output / path
         try:
-            target.unlink()
+            removed.unlink()
         except OSError:
             continue
-        folders.update(p for p in target.parents if output in p.parents)
+        folders.update(p for p in removed.parents if output in p.parents)
     for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):
         try:
             folder.rmdir()  # only when empty
         except OSError:
             continue
+
+
+@contextmanager
+def lock(cache: Path, waiting: Callable[[], None]) -> Iterator[None]:
+    """Hold the build lock of the cache folder: builds sharing it (and so their output
+    folders) take turns. waiting is called once when another build holds it."""
+    cache.mkdir(parents=True, exist_ok=True)
+    handle = os.open(cache / "lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock

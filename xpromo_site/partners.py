@@ -182,6 +182,13 @@ def load_program(root: Path, collector: Collector) -> Roster:
     parsed at all.
     """
     path = root / PARTNERS_FILE
+    if path.exists() and not path.is_file():
+        collector.error(
+            Location(PARTNERS_FILE, 1, 1),
+            "partners.yaml is not a regular file",
+            "partners.yaml must be a text file in the program's folder",
+        )
+        return Roster(None, (), frozenset())
     if not path.is_file():
         hint = "run xpromo in the folder that holds partners.yaml, or pass --source"
         for other in ("partners.yml", "Partners.yaml", "partners.YAML"):

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import re
+import secrets
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -69,7 +70,8 @@ MONTHS = (
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LINKS_COLUMNS = ("campaign", "audience", "destination", "channel", "placement", "url")
 _MARK_RE = re.compile(f"{LINK_MARK}(i?)(\\d+){LINK_MARK}")
-CSP_MARK = "xpromo-content-security-policy"  # stands in <meta> until the policy is known
+CSP_MARK = "xpromo-content-security-policy"  # stands in <meta> until the policy is known;
+# each render adds a secret to it (_Renderer.csp_mark), so no copy can forge it
 CONSENT_SCRIPT = "consent.js"
 
 
@@ -219,6 +221,8 @@ class _Renderer:
         self.templates: dict[str, str] = {}  # page file → the template that rendered it
         self.verdicts: dict[str, PageVerdict] = {}  # page file → what pagecheck found
         self.deferred: dict[str, bytes] = {}  # page file → its compressed HTML, for later
+        # replaced in every page, so never in the output: a title that quotes it stays
+        self.csp_mark = f"{CSP_MARK}-{secrets.token_hex(16)}"
         self.events = _event_views(site)
         logos = {src: image.data for src, image in assets.items()}
         self.draw = draw  # False: pages and kits go without share images and QR codes
@@ -427,7 +431,7 @@ class _Renderer:
             "icon": self.icon,
             "today": self.site.today,
             "disclosure": self.site.program.disclosure,
-            "csp_meta": CSP_MARK if self.host == "github-pages" else None,
+            "csp_meta": self.csp_mark if self.host == "github-pages" else None,
             "analytics": self.analytics,
             "robots": None,
             "feed_url": self.site.program.base_url + "feed.xml",
@@ -698,7 +702,7 @@ class _Renderer:
         meta = str(escape(csp.meta())).encode()
         for name in sorted(self.deferred):  # GitHub Pages: the policy goes into each page
             self.out.add(
-                name, zlib.decompress(self.deferred[name]).replace(CSP_MARK.encode(), meta)
+                name, zlib.decompress(self.deferred[name]).replace(self.csp_mark.encode(), meta)
             )
         output = host_files(plan(self.site, csp), self.host)
         for path, data in output.files.items():

@@ -332,8 +332,10 @@ class Number(Spec):
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
         value = node.value if node.kind == "number" else None
-        if value is None or not math.isfinite(value) or (self.integer and value != int(value)):
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
             return self.wrong(node, name, checker)
+        if self.integer and isinstance(value, float) and not value.is_integer():
+            return self.wrong(node, name, checker)  # (a whole float of 400 digits is not inf)
         if not self.minimum <= value <= self.maximum:
             return self.wrong(node, name, checker)
         return int(value) if self.integer else float(value)
@@ -442,6 +444,12 @@ class Asset(Text):
                 f"'{name}' is not a usable path ({error.strerror or error})",
                 "use a short path to a file under assets/",
             )
+        if not found and full.exists():  # a named pipe, a device, a folder: never opened
+            return checker.error(
+                node.location,
+                f"'{name}' is not a regular file: {text}",
+                "put the image file itself here",
+            )
         if not found:
             hint = "check the spelling and that the file is committed"
             parent = full.parent
@@ -461,9 +469,18 @@ class Asset(Text):
 
 
 class ListOf(Spec):
-    def __init__(self, item: Spec, min_items: int = 0, unique: bool = False) -> None:
+    def __init__(
+        self,
+        item: Spec,
+        min_items: int = 0,
+        unique: bool = False,
+        max_items: int | None = None,
+        why_max: str = "",
+    ) -> None:
         self.item = item
         self.min_items = min_items
+        self.max_items = max_items
+        self.why_max = why_max  # the hint when there are more than max_items
         self.unique = unique
         self.what = "a list"
 
@@ -474,6 +491,12 @@ class ListOf(Spec):
                 key = name.rpartition(".")[2]
                 return self.wrong(node, name, checker, f"write a list: {key}: [{items}]")
             return self.wrong(node, name, checker)
+        if self.max_items is not None and len(node.value) > self.max_items:
+            return checker.error(
+                node.location,
+                f"'{name}' has {len(node.value)} entries; at most {self.max_items}",
+                self.why_max or None,
+            )
         values = [
             self.item.check(child, f"{name}[{i + 1}]", checker)
             for i, child in enumerate(node.value)

@@ -16,7 +16,15 @@ from typing import Any
 import yaml
 
 from .errors import Diagnostic, Location, XpromoError
-from .limits import MAX_DEPTH, MAX_SOURCE_BYTES, MAX_YAML_VALUES, size_problem
+from .limits import (
+    MAX_DEPTH,
+    MAX_NUMBER_CHARACTERS,
+    MAX_SOURCE_BYTES,
+    MAX_YAML_VALUES,
+    FileProblem,
+    read_file,
+    size_problem,
+)
 
 try:  # the C loader is several times faster; fall back to pure Python where it is missing
     from yaml import CSafeLoader as _Loader
@@ -210,6 +218,16 @@ class _Builder:
             "boolean": self.constructor.construct_yaml_bool,
             "null": self.constructor.construct_yaml_null,
         }
+        if kind == "number" and len(raw) > MAX_NUMBER_CHARACTERS:
+            self.problems.append(
+                Diagnostic(
+                    location,
+                    f"the number is too long ({len(raw)} characters; at most "
+                    f"{MAX_NUMBER_CHARACTERS})",
+                    "write it with fewer digits, or quote it to keep it as text",
+                )
+            )
+            return Node("text", raw, location, raw)
         return Node(kind, constructors[kind](node), location, raw)
 
 
@@ -337,7 +355,12 @@ def read_source(path: Path, rel: str, limit: int = MAX_SOURCE_BYTES) -> str:
                 )
             ]
         )
-    data = path.read_bytes()
+    try:
+        data = read_file(path)
+    except FileProblem as problem:
+        raise XpromoError(
+            [Diagnostic(Location(rel, 1, 1), problem.message, problem.hint)]
+        ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
