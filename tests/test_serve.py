@@ -6,7 +6,10 @@ import datetime as dt
 import http.client
 import json
 import re
+import signal
 import socket
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import subprocess_env
 from xpromo_site import serve as serve_module
 from xpromo_site.serve import MAX_HEADER_BYTES, MAX_REQUEST_LINE, DevServer, directory_location
 
@@ -306,3 +310,42 @@ def test_an_error_while_answering_is_one_line_not_a_traceback(
     assert "Traceback" not in capfd.readouterr().err
     monkeypatch.undo()
     assert get(server, "/")[0] == 200
+
+
+# --- stopping ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM is POSIX")
+def test_sigterm_stops_the_server_and_removes_its_build_folder(
+    minimal_copy: Path, tmp_path: Path
+) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = subprocess_env() | {"TMPDIR": str(temp), "PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "xpromo_site", "serve", "-s", str(minimal_copy)]
+    command += ["--port", "0", "--today", TODAY.isoformat()]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        serving = process.stdout.readline()
+        url = re.search(r"on (http://[^ ]+/) ", serving)
+        assert url, serving
+        folders = [p.name for p in temp.iterdir()]
+        assert len(folders) == 1 and folders[0].startswith("xpromo-serve-"), folders
+        assert (temp / folders[0] / "site" / "index.html").is_file()
+        with urllib.request.urlopen(url[1], timeout=10) as response:
+            assert response.status == 200
+
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=15)
+        rest, errors = process.communicate()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert code == 0, errors
+    assert rest == "Stopped.\n"
+    assert "Traceback" not in errors
+    assert list(temp.iterdir()) == []
