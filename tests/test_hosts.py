@@ -301,8 +301,11 @@ def test_an_ended_campaign_answers_410_where_the_host_can(
     redirects = parse_redirects((out / "_redirects").read_text())
     assert redirects == [
         ("/backup-webinar/", "/backup-webinar/index.html", "410!"),
+        ("/backup-webinar/index.html", "/backup-webinar/index.html", "410!"),
         ("/backup-webinar/alpha/", "/backup-webinar/alpha/index.html", "410!"),
+        ("/backup-webinar/alpha/index.html", "/backup-webinar/alpha/index.html", "410!"),
         ("/backup-webinar/beta/", "/backup-webinar/beta/index.html", "410!"),
+        ("/backup-webinar/beta/index.html", "/backup-webinar/beta/index.html", "410!"),
         ("/go/beta-webinar", "/backup-webinar/beta/", "302!"),
         ("/go/beta-webinar/", "/backup-webinar/beta/", "302!"),
     ]
@@ -329,8 +332,11 @@ def test_after_end_redirects_every_address_of_the_campaign(
     redirects = parse_redirects((out / "_redirects").read_text())
     assert redirects == [
         ("/backup-webinar/", target, "301!"),
+        ("/backup-webinar/index.html", target, "301!"),
         ("/backup-webinar/alpha/", target, "301!"),
+        ("/backup-webinar/alpha/index.html", target, "301!"),
         ("/backup-webinar/beta/", target, "301!"),
+        ("/backup-webinar/beta/index.html", target, "301!"),
         ("/go/beta-webinar", target, "302!"),
         ("/go/beta-webinar/", target, "302!"),
     ]
@@ -358,3 +364,77 @@ def test_after_end_to_a_campaign_that_is_not_live_warns(minimal_copy: Path, tmp_
     ]
     with pytest.raises(XpromoError):
         build(minimal_copy, tmp_path / "strict", TODAY, strict=True)
+
+
+def _ended_pages(out: Path) -> list[str]:
+    """The URL paths of every page file the build wrote for the ended campaign."""
+    return sorted(
+        "/" + p.relative_to(out).as_posix() for p in (out / "backup-webinar").rglob("index.html")
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "after_end", "answer"),
+    [
+        ("netlify", None, "410!"),
+        ("netlify", "refer-a-team", "301!"),
+        ("cloudflare", "refer-a-team", "301"),
+    ],
+)
+def test_every_spelling_of_an_ended_page_is_routed(
+    minimal_copy: Path, tmp_path: Path, host: str, after_end: str | None, answer: str
+) -> None:
+    _ended_site(minimal_copy, after_end)
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY, host=host)
+    pages = _ended_pages(out)
+    assert len(pages) == 3  # the canonical page and one per variant
+    rules = parse_redirects((out / "_redirects").read_text())
+    sources = {source: (target, status) for source, target, status in rules}
+    assert len(sources) == len(rules)  # no path has two rules
+    for page in pages:
+        target = "/refer-a-team/" if after_end else page
+        assert sources[page] == sources[page.removesuffix("index.html")] == (target, answer)
+
+
+def test_cloudflare_leaves_an_ended_page_in_place(minimal_copy: Path, tmp_path: Path) -> None:
+    _ended_site(minimal_copy, None)
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY, host="cloudflare")
+    sources = [source for source, _, _ in parse_redirects((out / "_redirects").read_text())]
+    assert sources == ["/go/beta-webinar", "/go/beta-webinar/"]  # no 410 on Cloudflare Pages
+    headers = dict(parse_headers((out / "_headers").read_text()))
+    assert dict(headers["/backup-webinar/*"]) == {"X-Robots-Tag": "noindex"}
+
+
+@pytest.mark.parametrize("after_end", [None, "refer-a-team"])
+def test_github_pages_keeps_one_page_per_address(
+    minimal_copy: Path, tmp_path: Path, after_end: str | None
+) -> None:
+    _ended_site(minimal_copy, after_end)
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY, host="github-pages")
+    assert _ended_pages(out) == [
+        "/backup-webinar/alpha/index.html",
+        "/backup-webinar/beta/index.html",
+        "/backup-webinar/index.html",
+    ]
+    assert not [p for p in _files(out) if "index.html/" in p or p.startswith("_")]
+    page = parse_html((out / "backup-webinar/beta/index.html").read_text())
+    refresh = [m for m in page.iter("meta") if m.attrs.get("http-equiv") == "refresh"]
+    if after_end:
+        target = "https://partners.alpha.example/refer-a-team/"
+        assert [m.attrs["content"] for m in refresh] == [f"0; url={target}"]
+    else:
+        assert refresh == []
+
+
+def test_s3_needs_one_rule_for_an_ended_campaign(minimal_copy: Path, tmp_path: Path) -> None:
+    _ended_site(minimal_copy, "refer-a-team")
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY, host="s3")
+    rules = json.loads((out / "_aws/website.json").read_text())["RoutingRules"]
+    assert [r["Condition"]["KeyPrefixEquals"] for r in rules] == [
+        "backup-webinar/",
+        "go/beta-webinar/",
+    ]
