@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -40,6 +43,7 @@ from xpromo_site.hosts import (
     Route,
     content_security_policy,
     host_files,
+    routes,
 )
 from xpromo_site.models import HOSTS
 
@@ -438,3 +442,90 @@ def test_s3_needs_one_rule_for_an_ended_campaign(minimal_copy: Path, tmp_path: P
         "backup-webinar/",
         "go/beta-webinar/",
     ]
+
+
+# --- Netlify's own parsers ---------------------------------------------------------------
+# Run when XPROMO_NETLIFY_PARSERS names a folder where
+# `npm install @netlify/redirect-parser @netlify/headers-parser` was run, and node is
+# installed: Netlify's build reads `_redirects` and `_headers` with these packages.
+
+NETLIFY_PARSERS = os.environ.get("XPROMO_NETLIFY_PARSERS", "")
+NETLIFY_SCRIPT = """\
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+const [folder, redirectsPath, headersPath] = process.argv.slice(2);
+const require = createRequire(folder.replace(/\\/?$/, "/"));
+const load = (name) => import(pathToFileURL(require.resolve(name)).href);
+const { parseAllRedirects } = await load("@netlify/redirect-parser");
+const { parseAllHeaders } = await load("@netlify/headers-parser");
+const redirects = await parseAllRedirects({ redirectsFiles: [redirectsPath], minimal: true });
+const headers = await parseAllHeaders({ headersFiles: [headersPath], minimal: true });
+const text = (errors) => errors.map((error) => String(error.message ?? error));
+console.log(JSON.stringify({
+  redirects: redirects.redirects, redirectErrors: text(redirects.errors),
+  headers: headers.headers, headerErrors: text(headers.errors),
+}));
+"""
+
+
+def _netlify_parsers_missing() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not NETLIFY_PARSERS:
+        return "XPROMO_NETLIFY_PARSERS names no folder with Netlify's parsers"
+    modules = Path(NETLIFY_PARSERS) / "node_modules" / "@netlify"
+    names = ("redirect-parser", "headers-parser")
+    if not all((modules / name / "package.json").is_file() for name in names):
+        return f"no @netlify/redirect-parser and @netlify/headers-parser in {NETLIFY_PARSERS}"
+    return None
+
+
+def netlify_parse(folder: Path, tmp_path: Path) -> dict[str, list[object]]:
+    """What Netlify's parsers read from the built `_redirects` and `_headers`."""
+    script = tmp_path / "netlify-parse.mjs"
+    script.write_text(NETLIFY_SCRIPT)
+    files = [str(folder / "_redirects"), str(folder / "_headers")]
+    done = subprocess.run(
+        ["node", str(script), NETLIFY_PARSERS, *files],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, list[object]] = json.loads(done.stdout)
+    return result
+
+
+@pytest.mark.skipif(_netlify_parsers_missing() is not None, reason=str(_netlify_parsers_missing()))
+@pytest.mark.parametrize("after_end", [None, "https://beta.example/webinars?archive=1", "demo"])
+def test_netlifys_parsers_read_every_rule_xpromo_wrote(
+    minimal_copy: Path, tmp_path: Path, after_end: str | None
+) -> None:
+    if after_end == "demo":
+        source = REPO
+    else:
+        _ended_site(minimal_copy, after_end)
+        source = minimal_copy
+    out = tmp_path / "out"
+    report = build(source, out, TODAY, host="netlify")
+    parsed = netlify_parse(out, tmp_path)
+    assert parsed["redirectErrors"] == [] and parsed["headerErrors"] == []
+
+    intended = [(r.source, r.target, r.status) for r in routes(report.site)]
+    read = [(r["from"], r["to"], r["status"]) for r in parsed["redirects"]]  # type: ignore[index]
+    assert read == intended
+    assert all(r["force"] is True for r in parsed["redirects"])  # type: ignore[index]
+    ended_pages = {
+        "/" + p.relative_to(out).as_posix()
+        for item in report.site.ended
+        for p in (out / item.campaign.slug).rglob("index.html")
+    }
+    assert ended_pages and ended_pages <= {source for source, _, _ in read}
+
+    written = parse_headers((out / "_headers").read_text())
+    ours = [(pattern, dict(pairs)) for pattern, pairs in written]
+    netlify = [(h["for"], h["values"]) for h in parsed["headers"]]  # type: ignore[index]
+    assert netlify == ours
+    noindex = {f"/{i.campaign.slug}/*" for i in report.site.ended if i.redirect_to is None}
+    assert {pattern for pattern, _ in netlify} == {"/*", "/static/*", "/assets/*"} | noindex
