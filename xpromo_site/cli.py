@@ -412,6 +412,8 @@ def serve_command(
     except (KeyboardInterrupt, _Terminated):
         click.echo("Stopped.")
     finally:
+        if previous is not None:  # a second SIGTERM must not cut the cleanup short
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         server.stop()  # removes the private build folder
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
