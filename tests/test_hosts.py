@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -42,6 +45,7 @@ from xpromo_site.hosts import (
     Route,
     content_security_policy,
     host_files,
+    routes,
 )
 from xpromo_site.models import HOSTS
 from xpromo_site.output import MARKER
@@ -323,8 +327,11 @@ def test_an_ended_campaign_answers_410_where_the_host_can(
     redirects = parse_redirects((out / "_redirects").read_text())
     assert redirects == [
         ("/backup-webinar/", "/backup-webinar/index.html", "410!"),
+        ("/backup-webinar/index.html", "/backup-webinar/index.html", "410!"),
         ("/backup-webinar/alpha/", "/backup-webinar/alpha/index.html", "410!"),
+        ("/backup-webinar/alpha/index.html", "/backup-webinar/alpha/index.html", "410!"),
         ("/backup-webinar/beta/", "/backup-webinar/beta/index.html", "410!"),
+        ("/backup-webinar/beta/index.html", "/backup-webinar/beta/index.html", "410!"),
         ("/go/beta-webinar", "/backup-webinar/beta/", "302!"),
         ("/go/beta-webinar/", "/backup-webinar/beta/", "302!"),
     ]
@@ -351,8 +358,11 @@ def test_after_end_redirects_every_address_of_the_campaign(
     redirects = parse_redirects((out / "_redirects").read_text())
     assert redirects == [
         ("/backup-webinar/", target, "301!"),
+        ("/backup-webinar/index.html", target, "301!"),
         ("/backup-webinar/alpha/", target, "301!"),
+        ("/backup-webinar/alpha/index.html", target, "301!"),
         ("/backup-webinar/beta/", target, "301!"),
+        ("/backup-webinar/beta/index.html", target, "301!"),
         ("/go/beta-webinar", target, "302!"),
         ("/go/beta-webinar/", target, "302!"),
     ]
@@ -398,3 +408,164 @@ def test_only_a_host_source_reaches_a_policy(url: str) -> None:
     if source is not None:
         policy = content_security_policy(forms=(source,)).header()
         assert policy.count(";") == 5 and "," not in policy  # six directives, no more
+
+
+def _ended_pages(out: Path) -> list[str]:
+    """The URL paths of every page file the build wrote for the ended campaign."""
+    return sorted(
+        "/" + p.relative_to(out).as_posix() for p in (out / "backup-webinar").rglob("index.html")
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "after_end", "answer"),
+    [
+        ("netlify", None, "410!"),
+        ("netlify", "refer-a-team", "301!"),
+        ("cloudflare", "refer-a-team", "301"),
+    ],
+)
+def test_every_spelling_of_an_ended_page_is_routed(
+    minimal_copy: Path, tmp_path: Path, host: str, after_end: str | None, answer: str
+) -> None:
+    _ended_site(minimal_copy, after_end)
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY, host=host)
+    pages = _ended_pages(out)
+    assert len(pages) == 3  # the canonical page and one per variant
+    rules = parse_redirects((out / "_redirects").read_text())
+    sources = {source: (target, status) for source, target, status in rules}
+    assert len(sources) == len(rules)  # no path has two rules
+    for page in pages:
+        target = "/refer-a-team/" if after_end else page
+        assert sources[page] == sources[page.removesuffix("index.html")] == (target, answer)
+
+
+def test_cloudflare_leaves_an_ended_page_in_place(minimal_copy: Path, tmp_path: Path) -> None:
+    _ended_site(minimal_copy, None)
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY, host="cloudflare")
+    sources = [source for source, _, _ in parse_redirects((out / "_redirects").read_text())]
+    assert sources == ["/go/beta-webinar", "/go/beta-webinar/"]  # no 410 on Cloudflare Pages
+    headers = dict(parse_headers((out / "_headers").read_text()))
+    assert dict(headers["/backup-webinar/*"]) == {"X-Robots-Tag": "noindex"}
+
+
+@pytest.mark.parametrize("after_end", [None, "refer-a-team"])
+def test_github_pages_keeps_one_page_per_address(
+    minimal_copy: Path, tmp_path: Path, after_end: str | None
+) -> None:
+    _ended_site(minimal_copy, after_end)
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY, host="github-pages")
+    assert _ended_pages(out) == [
+        "/backup-webinar/alpha/index.html",
+        "/backup-webinar/beta/index.html",
+        "/backup-webinar/index.html",
+    ]
+    assert not [p for p in _files(out) if "index.html/" in p or p.startswith("_")]
+    page = parse_html((out / "backup-webinar/beta/index.html").read_text())
+    refresh = [m for m in page.iter("meta") if m.attrs.get("http-equiv") == "refresh"]
+    if after_end:
+        target = "https://partners.alpha.example/refer-a-team/"
+        assert [m.attrs["content"] for m in refresh] == [f"0; url={target}"]
+    else:
+        assert refresh == []
+
+
+def test_s3_needs_one_rule_for_an_ended_campaign(minimal_copy: Path, tmp_path: Path) -> None:
+    _ended_site(minimal_copy, "refer-a-team")
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY, host="s3")
+    rules = json.loads((out / "_aws/website.json").read_text())["RoutingRules"]
+    assert [r["Condition"]["KeyPrefixEquals"] for r in rules] == [
+        "backup-webinar/",
+        "go/beta-webinar/",
+    ]
+
+
+# --- Netlify's own parsers ---------------------------------------------------------------
+# Run when XPROMO_NETLIFY_PARSERS names a folder where
+# `npm install @netlify/redirect-parser @netlify/headers-parser` was run, and node is
+# installed: Netlify's build reads `_redirects` and `_headers` with these packages.
+
+NETLIFY_PARSERS = os.environ.get("XPROMO_NETLIFY_PARSERS", "")
+NETLIFY_SCRIPT = """\
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+const [folder, redirectsPath, headersPath] = process.argv.slice(2);
+const require = createRequire(folder.replace(/\\/?$/, "/"));
+const load = (name) => import(pathToFileURL(require.resolve(name)).href);
+const { parseAllRedirects } = await load("@netlify/redirect-parser");
+const { parseAllHeaders } = await load("@netlify/headers-parser");
+const redirects = await parseAllRedirects({ redirectsFiles: [redirectsPath], minimal: true });
+const headers = await parseAllHeaders({ headersFiles: [headersPath], minimal: true });
+const text = (errors) => errors.map((error) => String(error.message ?? error));
+console.log(JSON.stringify({
+  redirects: redirects.redirects, redirectErrors: text(redirects.errors),
+  headers: headers.headers, headerErrors: text(headers.errors),
+}));
+"""
+
+
+def _netlify_parsers_missing() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed"
+    if not NETLIFY_PARSERS:
+        return "XPROMO_NETLIFY_PARSERS names no folder with Netlify's parsers"
+    modules = Path(NETLIFY_PARSERS) / "node_modules" / "@netlify"
+    names = ("redirect-parser", "headers-parser")
+    if not all((modules / name / "package.json").is_file() for name in names):
+        return f"no @netlify/redirect-parser and @netlify/headers-parser in {NETLIFY_PARSERS}"
+    return None
+
+
+def netlify_parse(folder: Path, tmp_path: Path) -> dict[str, list[object]]:
+    """What Netlify's parsers read from the built `_redirects` and `_headers`."""
+    script = tmp_path / "netlify-parse.mjs"
+    script.write_text(NETLIFY_SCRIPT)
+    files = [str(folder / "_redirects"), str(folder / "_headers")]
+    done = subprocess.run(
+        ["node", str(script), NETLIFY_PARSERS, *files],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, list[object]] = json.loads(done.stdout)
+    return result
+
+
+@pytest.mark.skipif(_netlify_parsers_missing() is not None, reason=str(_netlify_parsers_missing()))
+@pytest.mark.parametrize("after_end", [None, "https://beta.example/webinars?archive=1", "demo"])
+def test_netlifys_parsers_read_every_rule_xpromo_wrote(
+    minimal_copy: Path, tmp_path: Path, after_end: str | None
+) -> None:
+    if after_end == "demo":
+        source = REPO
+    else:
+        _ended_site(minimal_copy, after_end)
+        source = minimal_copy
+    out = tmp_path / "out"
+    report = build(source, out, TODAY, host="netlify")
+    parsed = netlify_parse(out, tmp_path)
+    assert parsed["redirectErrors"] == [] and parsed["headerErrors"] == []
+
+    intended = [(r.source, r.target, r.status) for r in routes(report.site)]
+    read = [(r["from"], r["to"], r["status"]) for r in parsed["redirects"]]  # type: ignore[index]
+    assert read == intended
+    assert all(r["force"] is True for r in parsed["redirects"])  # type: ignore[index]
+    ended_pages = {
+        "/" + p.relative_to(out).as_posix()
+        for item in report.site.ended
+        for p in (out / item.campaign.slug).rglob("index.html")
+    }
+    assert ended_pages and ended_pages <= {source for source, _, _ in read}
+
+    written = parse_headers((out / "_headers").read_text())
+    ours = [(pattern, dict(pairs)) for pattern, pairs in written]
+    netlify = [(h["for"], h["values"]) for h in parsed["headers"]]  # type: ignore[index]
+    assert netlify == ours
+    noindex = {f"/{i.campaign.slug}/*" for i in report.site.ended if i.redirect_to is None}
+    assert {pattern for pattern, _ in netlify} == {"/*", "/static/*", "/assets/*"} | noindex

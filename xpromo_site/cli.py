@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -430,17 +431,37 @@ def serve_command(
         )
     except OSError as error:
         raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    server.start()
-    click.echo(
-        f"Serving {source}/ on {server.url} (every variant: {server.url}__xpromo__/); "
-        "press Ctrl+C to stop."
-    )
+    previous = _stop_on_sigterm()
     try:
-        threading.Event().wait()  # until Ctrl+C
-    except KeyboardInterrupt:
+        server.start()
+        click.echo(
+            f"Serving {source}/ on {server.url} (every variant: {server.url}__xpromo__/); "
+            "press Ctrl+C to stop."
+        )
+        threading.Event().wait()  # until Ctrl+C or SIGTERM
+    except (KeyboardInterrupt, _Terminated):
         click.echo("Stopped.")
     finally:
-        server.stop()
+        if previous is not None:  # a second SIGTERM must not cut the cleanup short
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        server.stop()  # removes the private build folder
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived: stop like Ctrl+C. Not an Exception, so no handler swallows it."""
+
+
+def _raise_terminated(_signum: int, _frame: object) -> None:
+    raise _Terminated
+
+
+def _stop_on_sigterm() -> Any:
+    """Make SIGTERM stop the server as Ctrl+C does; the handler it replaced, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None  # only the main thread may set signal handlers
+    return signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 @cli.command("schema")

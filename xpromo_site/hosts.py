@@ -7,11 +7,13 @@ vanity paths `/go/<code>` redirect to a partner's variant). `host_files()` write
 plan in one host's format and reports what the host cannot do or would reject:
 
 - netlify: `_headers` and `_redirects`; query strings pass through redirects; `410!`
-  serves the ended page itself with status 410.
+  serves the ended page itself with status 410. A rule matches only the path it names,
+  so an ended page's rule is written for `/slug/` and for `/slug/index.html`.
 - cloudflare: `_headers` and `_redirects` in the same syntax; redirects only take
   301, 302, 303, 307 or 308, so ended pages stay (200, `X-Robots-Tag: noindex`). Limits:
   2,000 static and 100 dynamic redirects, 1,000 characters a redirect, 100 header rules,
-  2,000 characters a header line.
+  2,000 characters a header line. Both spellings of an ended page get the redirect
+  too, in one step (Pages would otherwise send `/slug/index.html` on to `/slug/` first).
 - github-pages: no header or redirect files at all; the CSP goes into every page's
   `<meta http-equiv>` (without `frame-ancestors`, which a meta policy may not hold) and
   `.nojekyll` stops Jekyll from processing the output.
@@ -146,7 +148,7 @@ class HeaderRule:
 class Route:
     """A path that does not simply serve its file: a redirect, or 410 Gone."""
 
-    source: str  # path from the site root, starting and ending with "/"
+    source: str  # path from the site root: a folder ("/a/"), or its "/a/index.html"
     target: str  # "/path/" on this site or an absolute URL; for 410, the page to show
     status: int  # 301, 302 or 410
     why: str  # "after_end", "vanity" or "ended"
@@ -179,12 +181,19 @@ def routes(site: Site) -> tuple[Route, ...]:
     vanity: list[Route] = []
     for item in sorted(site.published, key=lambda p: p.campaign.slug):
         moved = item.redirect_to
+        # each page answers at its folder and at the file in it: /slug/ and /slug/index.html
         if moved is not None:
             moved = "/" + moved.removeprefix(base) if moved.startswith(base) else moved
-            result.extend(Route(f"/{path}", moved, 301, "after_end") for path in item.paths)
+            result.extend(
+                Route(source, moved, 301, "after_end")
+                for path in item.paths
+                for source in (f"/{path}", f"/{path}index.html")
+            )
         elif item.status is Status.ENDED:
             result.extend(
-                Route(f"/{path}", f"/{path}index.html", 410, "ended") for path in item.paths
+                Route(source, f"/{path}index.html", 410, "ended")
+                for path in item.paths
+                for source in (f"/{path}", f"/{path}index.html")
             )
         for partner_id, code in item.campaign.vanity:
             target = moved or f"/{item.campaign.slug}/{partner_id}/"
@@ -333,7 +342,9 @@ def _s3(host_plan: HostPlan) -> HostFiles:
         if route.status == 410:
             continue  # S3 cannot answer 410: ended pages stay, marked noindex
         if not route.source.endswith("/"):
-            continue  # S3 sends /go/code on to /go/code/ itself (the fallback page is there)
+            # S3 sends /go/code on to /go/code/ itself (the fallback page is there), and
+            # a KeyPrefixEquals rule for slug/ covers slug/index.html too
+            continue
         prefix = route.source.lstrip("/")
         if route.why == "after_end":
             prefix = prefix.split("/")[0] + "/"  # one rule covers the campaign's variants

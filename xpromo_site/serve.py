@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import http.client
 import json
+import re
 import shutil
+import socket
+import sys
 import tempfile
 import threading
 import time
@@ -24,7 +28,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import watchfiles
 
@@ -46,6 +50,78 @@ OVERLAY_STYLE = (
     "white-space:pre-wrap"
 )
 DEBOUNCE_MS = 50
+MAX_REQUEST_LINE = 4096  # bytes, CRLF included: a longer request line answers 414
+MAX_HEADER_BYTES = 16384  # every header line together: more answers 431
+DRAIN_BYTES = 1 << 20  # what is read and dropped of a refused request before closing
+PATH_SAFE = "/-._~!$&'()*+,;=:@"  # RFC 3986 path characters, "%" left out: always re-quoted
+QUERY_SAFE = PATH_SAFE + "?%"  # a query is passed on as sent, minus anything unsafe
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def normalise(path: str) -> str:
+    """A decoded URL path with empty, '.' and '..' segments resolved: '/' or '/a/b'.
+
+    The result starts with exactly one '/' and never climbs above the root, so a
+    redirect built from it stays on this server whatever the request spelled.
+    """
+    segments: list[str] = []
+    for segment in path.split("/"):
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment not in ("", "."):
+            segments.append(segment)
+    return "/" + "/".join(segments)
+
+
+def directory_location(path: str, query: str = "") -> str:
+    """The Location of the redirect from a folder's URL to its URL with a trailing '/'.
+
+    path is the decoded request path. The value is always an absolute path on this
+    server: one '/' then a character that is neither '/' nor a backslash (or the
+    root '/'), percent-encoded so that no control character, CR or LF can reach the
+    header, whatever the request held.
+    """
+    folder = normalise(path).rstrip("/") + "/"
+    location = quote(folder, safe=PATH_SAFE)
+    if query:
+        location += "?" + quote(query, safe=QUERY_SAFE)
+    return location
+
+
+class _BoundedReader:
+    """Reads header lines from a request until a byte budget runs out (then: 431)."""
+
+    def __init__(self, raw: Any, budget: int) -> None:
+        self.raw = raw
+        self.left = budget
+
+    def readline(self, limit: int = -1) -> bytes:
+        size = self.left + 1 if limit < 0 else min(limit, self.left + 1)
+        line: bytes = self.raw.readline(size)
+        self.left -= len(line)
+        if self.left < 0:
+            raise http.client.LineTooLong(f"request headers over {MAX_HEADER_BYTES} bytes")
+        return line
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server; a request that fails is reported in one line, not a traceback."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: Any, echo: Callable[[str], None]):
+        self.echo = echo
+        super().__init__(address, handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if error is None or isinstance(error, ConnectionError):
+            return  # the browser went away: nothing is wrong with the server
+        text = " ".join(f"{type(error).__name__}: {error}".split())
+        if len(text) > 200:
+            text = text[:199] + "…"
+        self.echo(f"xpromo: preview server: a request failed: {text}")
 
 
 @dataclass
@@ -81,8 +157,7 @@ class DevServer:
         self.stop_event = threading.Event()
         self.watching = threading.Event()
         handler = partial(_Handler, server_state=self)
-        self.httpd = ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), handler, echo)
 
     @property
     def url(self) -> str:
@@ -232,8 +307,62 @@ class _Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: the terminal is for build messages."""
 
+    def handle_one_request(self) -> None:
+        """The standard request cycle, with a request line of at most MAX_REQUEST_LINE."""
+        try:
+            self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+            if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                self.requestline = self.request_version = self.command = ""
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                self._drain()
+                return
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if not self.parse_request():
+                self._drain()  # the error response is sent
+                return
+            method = getattr(self, f"do_{self.command}", None)
+            if method is None:
+                self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method {self.command!r}")
+                return
+            method()
+            self.wfile.flush()
+        except TimeoutError:
+            self.close_connection = True
+
+    def _drain(self) -> None:
+        """Drop the unread rest of a refused request, so that closing the connection
+        does not reset it before the browser has read the answer."""
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(1.0)
+            left = DRAIN_BYTES
+            while left > 0 and (chunk := self.connection.recv(min(65536, left))):
+                left -= len(chunk)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def parse_request(self) -> bool:
+        """Parse the request; headers longer than MAX_HEADER_BYTES together answer 431."""
+        raw = self.rfile
+        self.rfile = _BoundedReader(raw, MAX_HEADER_BYTES)  # type: ignore[assignment]
+        try:
+            return super().parse_request()
+        finally:
+            self.rfile = raw
+
+    def send_header(self, keyword: str, value: str) -> None:
+        """Send a header; a name or value holding CR, LF or another control is refused."""
+        if CONTROL.search(keyword) or CONTROL.search(str(value)):
+            raise ValueError(f"refused to send a {keyword} header holding a control character")
+        super().send_header(keyword, value)
+
     def do_GET(self) -> None:
-        path = unquote(urlsplit(self.path).path)
+        url = urlsplit(self.path)
+        path = unquote(url.path)
         if path == f"{PREFIX}events":
             self._events()
         elif path == f"{PREFIX}reload.js":
@@ -243,19 +372,32 @@ class _Handler(SimpleHTTPRequestHandler):
         elif path in (PREFIX, PREFIX.rstrip("/")):
             self._send(self.dev.variants_page().encode(), "text/html; charset=utf-8")
         else:
-            self._site_file(path)
+            self._site_file(path, url.query)
 
-    def _site_file(self, path: str) -> None:
-        target = Path(self.translate_path(path))
-        if target.is_dir():
+    def do_HEAD(self) -> None:
+        """Answer as GET would, without the body."""
+        self.do_GET()
+
+    def _find(self, path: str) -> Path | None:
+        """The file or folder of the built site at the decoded URL path, if there is one."""
+        target = Path(self.translate_path(quote(normalise(path), safe=PATH_SAFE)))
+        try:
+            return target if target.exists() else None
+        except (OSError, ValueError):  # a name too long for the file system, a NUL
+            return None
+
+    def _site_file(self, path: str, query: str = "") -> None:
+        target = self._find(path)
+        if target is not None and target.is_dir():
             if not path.endswith("/"):
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", path + "/")
+                self.send_header("Location", directory_location(path, query))
+                self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
             target = target / "index.html"
         status = HTTPStatus.OK
-        if not target.is_file():
+        if target is None or not target.is_file():
             status, target = HTTPStatus.NOT_FOUND, self.dev.output / "404.html"
             if not target.is_file():
                 self._send(b"not built yet", "text/plain", HTTPStatus.NOT_FOUND)
@@ -278,7 +420,8 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
     def _events(self) -> None:
         """Stream the build version whenever it changes (Server-Sent Events)."""
@@ -286,6 +429,8 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        if self.command == "HEAD":
+            return
         seen = -1
         try:
             while not self.dev.stop_event.is_set():
