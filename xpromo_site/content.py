@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .errors import Collector, Diagnostic, Location, XpromoError
 from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
@@ -46,6 +46,7 @@ from .schema import (
     Text,
     TimeZone,
     Url,
+    browser_reading,
     check_known,
     describe,
     is_valid,
@@ -53,6 +54,7 @@ from .schema import (
     suggest_slug,
 )
 from .tracking import is_trackable
+from .urls import read
 from .workers import run, split, worker_count
 from .yamlsource import Node, load_yaml, read_source, split_front_matter
 
@@ -161,6 +163,9 @@ class AfterEndTarget(Text):
         if text is INVALID:
             return text
         if "://" in text:
+            as_read = browser_reading(text, node, name, checker)
+            if as_read is not None:
+                return as_read
             if not is_trackable(text) or any(c.isspace() for c in text):
                 return self.wrong(node, name, checker, "write a full address such as https://...")
             return text
@@ -392,8 +397,9 @@ def _resolve_images(
     resolved = []
     for image in body.images:
         src = image.src
-        if is_trackable(src) or src.startswith("//") or ":" in src.split("/")[0]:
-            host = urlsplit(src).hostname or src
+        reading = read(src)
+        if reading.offsite or ":" in src.split("/")[0]:
+            host = reading.host or src
             collector.error(
                 image.location,
                 f"image '{src}' is not a file in the site; loading it would send every "

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from .analytics import PROVIDERS, expand
 from .errors import Diagnostic, Location, Severity
 from .site import Site, Status
+from .urls import read
 
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
@@ -125,9 +126,8 @@ def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def origin(url: str) -> str:
-    """Return scheme://host[:port] of url."""
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+    """Return scheme://host[:port] of url, as browsers read it (no user name, IDNA host)."""
+    return read(url).origin
 
 
 @dataclass(frozen=True, slots=True)
