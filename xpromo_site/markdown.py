@@ -240,7 +240,7 @@ class _Renderer:
                         location,
                         f"link '{_shown(url)}' goes to {reading.host}: "
                         + "; ".join(reading.quirks),
-                        f"write the address as browsers read it: {reading.href}",
+                        f"write the address as it is published: {reading.href}",
                     )
                     url = reading.href
                 token.attrSet("href", f"{LINK_MARK}{len(self.links)}{LINK_MARK}")

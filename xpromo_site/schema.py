@@ -203,7 +203,7 @@ def browser_reading(text: str, node: Node, name: str, checker: Checker) -> str |
     checker.collector.warning(
         node.location,
         f"'{name}' '{shorten(text)}' goes to {reading.host}: " + "; ".join(reading.quirks),
-        f"write the address as browsers read it: {reading.href}",
+        f"write the address as it is published: {reading.href}",
     )
     return reading.href
 

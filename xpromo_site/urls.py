@@ -108,10 +108,16 @@ def read(url: str) -> Reading:
     rest = compact[len(written_scheme) + 1 :] if written_scheme else compact
     slashes = _SLASHES.match(rest)
     count = len(slashes[0]) if slashes else 0
-    if written_scheme and count != 2:
+    if written_scheme and count > 2:
         quirks.append(
-            f"it has {count} slash{'es' if count != 1 else ''} after '{written_scheme}:', "
-            f"which browsers read as '{scheme}://'"
+            f"it has {count} slashes after '{written_scheme}:', which browsers read as "
+            f"'{scheme}://'"
+        )
+    elif written_scheme and count < 2:
+        quirks.append(
+            f"it has {count} slash{'es' if count != 1 else ''} after '{written_scheme}:', so "
+            "browsers read it as that host or as a page of this site, depending on the "
+            "page's own scheme"
         )
     elif not written_scheme and count >= 2:
         quirks.append(f"it has no scheme, so browsers open it with the page's own ({scheme}:)")
