@@ -282,6 +282,21 @@ class _Lint:
             if campaign is not None:
                 self.check_length(url, where, label, campaign)
 
+    def check_listed_userinfo(self) -> None:
+        """Addresses pages carry as written (a lead form's endpoint, an after_end address,
+        privacy links) are not tracked, but a user name before their host misleads too."""
+        for campaign in self.campaigns:
+            if campaign.form is not None and read(campaign.form.endpoint).userinfo:
+                self.check_userinfo(
+                    campaign.form.endpoint, campaign.form.location, "'form.endpoint'", None
+                )
+            after_end = campaign.after_end
+            if after_end is not None and after_end.is_url and read(after_end.target).userinfo:
+                self.check_userinfo(after_end.target, after_end.location, "'after_end'", None)
+        for partner in self.partners:
+            if partner.privacy and read(partner.privacy).userinfo:
+                self.check_userinfo(partner.privacy, partner.location, "'privacy'", None)
+
     def check_userinfo(
         self, url: str, where: Location, label: str, destination: Partner | None
     ) -> None:
@@ -395,5 +410,6 @@ def lint_tracking(
     lint = _Lint(program, partners, campaigns, collector)
     lint.gather()
     lint.check_destinations()  # adds the values destinations keep to the ones checked next
+    lint.check_listed_userinfo()
     lint.check_values()
     lint.check_built_in_choices()
