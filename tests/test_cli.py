@@ -353,7 +353,7 @@ def test_links_prints_what_the_build_writes_and_writes_nothing(
     assert outputs["csv"] == (demo_copy / "public" / "links.csv").read_text(encoding="utf-8")
     assert outputs["json"] == (demo_copy / "public" / "links.json").read_text(encoding="utf-8")
     table = outputs["table"].splitlines()
-    assert len(table) == 100  # a header and the demo's 99 links
+    assert len(table) == 107  # a header and the demo's 106 links
     assert table[0].split() == [
         "campaign",
         "audience",
@@ -362,7 +362,8 @@ def test_links_prints_what_the_build_writes_and_writes_nothing(
         "placement",
         "url",
     ]
-    assert table[1].split()[:5] == ["cloud-backup-webinar", "contoso", "contoso", "page", "body"]
+    assert table[1].split()[:5] == ["about", "northwind", "-", "page", "body"]  # a page's link
+    assert table[2].split()[:5] == ["cloud-backup-webinar", "contoso", "contoso", "page", "body"]
     share = next(line for line in table if " share " in line)
     assert share.split()[2] == "-"  # a share link leads to the program's own page
     assert len({line.index("https://") for line in table[1:]}) == 1  # the URLs line up
@@ -379,7 +380,7 @@ def test_links_default_format_is_the_table(
     ("filters", "count", "check"),
     [
         (["-c", "refer-a-team"], 20, lambda r: r["campaign"] == "refer-a-team"),
-        (["--partner", "northwind"], 40, lambda r: r["audience"] == "northwind"),
+        (["--partner", "northwind"], 44, lambda r: r["audience"] == "northwind"),
         (["-d", "tailspin"], 9, lambda r: r["destination"] == "tailspin"),
         (
             ["-c", "summit-2026", "-c", "refer-a-team", "-p", "northwind", "-d", "tailspin"],

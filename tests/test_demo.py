@@ -234,7 +234,7 @@ def test_referral_schemes_follow_each_destination(site: Path) -> None:
 
 def test_links_csv_lists_every_tracked_link(site: Path) -> None:
     rows = list(csv.DictReader(io.StringIO((site / "links.csv").read_text())))
-    assert len(rows) == 99
+    assert len(rows) == 106
     assert list(rows[0]) == ["campaign", "audience", "destination", "channel", "placement", "url"]
     for row in rows:
         if row["destination"] or row["placement"] == "share":
@@ -255,6 +255,8 @@ def test_links_csv_lists_every_tracked_link(site: Path) -> None:
         ("page", "body"),
         ("page", "partners"),
         ("page", "calendar"),
+        ("page", "form"),
+        ("page", "privacy"),
         ("email", "share"),
         ("social", "share"),
         ("portal", "share"),

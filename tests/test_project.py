@@ -18,8 +18,9 @@ from tests.conftest import REPO
 
 LAYERS = {
     "errors": 0,
-    "tracking": 0,
     "sources": 0,
+    "urls": 0,
+    "tracking": 1,
     "colors": 0,
     "ga4": 0,
     "analytics": 0,

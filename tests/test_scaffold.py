@@ -26,6 +26,7 @@ MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"
 # invalid cases a JSON Schema cannot see: they need files, other partners, dates or colours
 SEMANTIC = {
     # files, other partners, real dates, colours, images
+    "campaign-cta-userinfo-partner",  # a partner's link by its host, known from partners.yaml
     "campaign-ends-before-starts",
     "campaign-event-end-before-start",
     "campaign-event-on-bundle",
@@ -35,6 +36,7 @@ SEMANTIC = {
     "campaign-image-not-an-image",
     "campaign-image-outside",
     "campaign-image-remote",
+    "campaign-link-userinfo-partner",
     "campaign-partner-unknown",
     "campaign-referral-block-on-content",
     "campaign-social-without-channel",

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from .errors import Collector, Diagnostic, Location, XpromoError
 from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
@@ -46,6 +46,7 @@ from .schema import (
     Text,
     TimeZone,
     Url,
+    browser_reading,
     check_known,
     describe,
     is_valid,
@@ -54,6 +55,7 @@ from .schema import (
 )
 from .sources import source_expression
 from .tracking import is_trackable
+from .urls import read
 from .workers import run, split, worker_count
 from .yamlsource import Node, load_yaml, read_source, split_front_matter
 
@@ -162,6 +164,9 @@ class AfterEndTarget(Text):
         if text is INVALID:
             return text
         if "://" in text:
+            as_read = browser_reading(text, node, name, checker)
+            if as_read is not None:
+                return as_read
             if not is_trackable(text) or any(c.isspace() for c in text):
                 return self.wrong(node, name, checker, "write a full address such as https://...")
             return text
@@ -187,7 +192,7 @@ def _check_form(values: dict[str, Any], node: Node, checker: Checker) -> None:
             "use the https:// address of the form service",
         )
         values["endpoint"] = INVALID
-    elif endpoint not in (None, INVALID) and source_expression(endpoint) is None:
+    elif endpoint not in (None, INVALID) and source_expression(read(endpoint).origin) is None:
         assert endpoint_node is not None
         checker.error(
             endpoint_node.location,
@@ -420,8 +425,9 @@ def _resolve_images(
     resolved = []
     for image in body.images:
         src = image.src
-        if is_trackable(src) or src.startswith("//") or ":" in src.split("/")[0]:
-            host = urlsplit(src).hostname or src
+        reading = read(src)
+        if reading.offsite or ":" in src.split("/")[0]:
+            host = reading.host or src
             collector.error(
                 image.location,
                 f"image '{src}' is not a file in the site; loading it would send every "

@@ -31,6 +31,7 @@ from .analytics import PROVIDERS, expand
 from .errors import Diagnostic, Location, Severity
 from .site import Site, Status
 from .sources import source_expression
+from .urls import read
 
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
@@ -128,11 +129,12 @@ def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def origin(url: str) -> str:
-    """Return scheme://host[:port] of url, as a policy names it (see sources.py).
+    """Return scheme://host[:port] of url as browsers read it (no user name, IDNA host),
+    as a policy names it (see sources.py).
 
     Input is checked where it is written; a URL that reaches here unchecked is a bug.
     """
-    source = source_expression(url)
+    source = source_expression(read(url).origin)
     if source is None:
         raise ValueError(f"{url!r} has no origin a security policy can name")
     return source

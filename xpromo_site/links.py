@@ -11,6 +11,9 @@ from .tracking import add_query_params, host_key, is_within, tracked_url, transf
 PAGE_CHANNEL = "page"  # the channel of links on the pages themselves
 SHARE_PLACEMENT = "share"  # the placement of share links
 PRINT_CHANNEL = "print"  # the channel of the link every live campaign's QR code carries
+FORM_PLACEMENT = "form"  # where a lead form posts: listed, never tracked
+PRIVACY_PLACEMENT = "privacy"  # a partner's privacy policy beside its opt-in: listed only
+AFTER_END = "after_end"  # where an ended campaign's pages lead on to: listed only
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,17 @@ def page_link(
         keep_existing=program.tracking.existing_utm == "keep",
     )
     return TrackedLink(campaign.slug, audience.id, PAGE_CHANNEL, placement, destination.id, tracked)
+
+
+def listed_link(slug: str, audience: Partner, url: str, placement: str) -> TrackedLink:
+    """Return the manifest row of a link a page carries as written, never tracked.
+
+    A lead form's endpoint, each partner's privacy policy and the links of the program's
+    own pages (slug is then the page's) lead to other sites too, so the manifest lists
+    them; like links outside the program, they name no destination partner, which only
+    tracked links do.
+    """
+    return TrackedLink(slug, audience.id, PAGE_CHANNEL, placement, "", url)
 
 
 def share_link(

@@ -5,10 +5,12 @@ through; `program.content.html: safe` lets a small formatting subset through, sa
 with nh3 (links and images must still be written in Markdown, so they are tracked and
 checked). Links and images whose scheme could run script or smuggle a document
 (`javascript:`, `vbscript:`, `data:`) are located errors, as are links to schemes other
-than http(s), mailto:, tel:, sms: and webcal:. Every absolute http(s) link becomes a
-placeholder that the renderer fills per page (tracked for that page's audience, or as
-written), so a campaign's Markdown is parsed and rendered once however many variants it
-has.
+than http(s), mailto:, tel:, sms: and webcal:. Links are read as browsers read them
+(``urls.read``): every link a browser opens on another site, scheme-relative ``//host/``
+ones too, becomes a placeholder, published as the browser reads it (with a located
+warning when that differs from the text), which the renderer fills per page (tracked for
+that page's audience, or as written), so a campaign's Markdown is parsed and rendered
+once however many variants it has.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from markdown_it.token import Token
 from .errors import Collector, Diagnostic, Location
 from .models import LINK_MARK, Body, BodyImage, BodyLink
 from .tracking import is_trackable
+from .urls import read
 
 LINK_SCHEMES = ("http", "https", "mailto", "tel", "sms", "webcal")
 SCRIPT_SCHEMES = ("javascript", "vbscript")
@@ -228,8 +231,18 @@ class _Renderer:
                 token.attrs.pop(attribute, None)
                 continue
             if attribute == "href":
-                if not is_trackable(url):
+                reading = read(url)
+                if not reading.offsite:
                     continue  # links within the site, mailto: and tel: stay as written
+                if not is_trackable(url) and reading.href is not None:
+                    # browsers go where they read the text to lead: publish and file that
+                    self.collector.warning(
+                        location,
+                        f"link '{_shown(url)}' goes to {reading.host}: "
+                        + "; ".join(reading.quirks),
+                        f"write the address as it is published: {reading.href}",
+                    )
+                    url = reading.href
                 token.attrSet("href", f"{LINK_MARK}{len(self.links)}{LINK_MARK}")
                 self.links.append(BodyLink(url, location))
             else:

@@ -20,6 +20,7 @@ from .ga4 import UNASSIGNED, channel_group, suggest_medium
 from .links import PartnerHosts, page_link
 from .models import Campaign, Located, Partner, Program
 from .tracking import UTM_NAMES, query_params
+from .urls import read, shorten, without_userinfo
 
 MAX_VALUE_LENGTH = 100  # GA4 keeps the first 100 characters of a parameter value
 MAX_URL_LENGTH = 1000  # GA4 keeps the first 1000 characters of a page's address
@@ -271,6 +272,8 @@ class _Lint:
                     )
                 continue
             destination = self.hosts.partner_for(url)
+            if read(url).userinfo:
+                self.check_userinfo(url, where, label, destination)
             if destination is None:
                 self.check_hand_tagged(url, where, label, present)
                 continue
@@ -278,6 +281,43 @@ class _Lint:
                 self.check_existing(where, label, present)
             if campaign is not None:
                 self.check_length(url, where, label, campaign)
+
+    def check_listed_userinfo(self) -> None:
+        """Addresses pages carry as written (a lead form's endpoint, an after_end address,
+        privacy links) are not tracked, but a user name before their host misleads too."""
+        for campaign in self.campaigns:
+            if campaign.form is not None and read(campaign.form.endpoint).userinfo:
+                self.check_userinfo(
+                    campaign.form.endpoint, campaign.form.location, "'form.endpoint'", None
+                )
+            after_end = campaign.after_end
+            if after_end is not None and after_end.is_url and read(after_end.target).userinfo:
+                self.check_userinfo(after_end.target, after_end.location, "'after_end'", None)
+        for partner in self.partners:
+            if partner.privacy and read(partner.privacy).userinfo:
+                self.check_userinfo(partner.privacy, partner.location, "'privacy'", None)
+
+    def check_userinfo(
+        self, url: str, where: Location, label: str, destination: Partner | None
+    ) -> None:
+        """A user name before the host (``https://contoso.example@evil.example/``) makes an
+        address read as another site's: refused in links to a partner, which carry its
+        codes, and reported on others."""
+        host = read(url).host
+        if destination is not None:
+            self.collector.error(
+                where,
+                f"{label} '{shorten(url)}' has a user name or password before its host "
+                f"{host}; a partner's link may not carry one",
+                f"remove everything between '//' and '@': {without_userinfo(url)}",
+            )
+            return
+        self.collector.warning(
+            where,
+            f"{label} '{shorten(url)}' has a user name or password before its host {host}, "
+            "so readers may take it for a link to another site",
+            f"remove everything between '//' and '@': {without_userinfo(url)}",
+        )
 
     def check_existing(
         self, where: Location, label: str, present: list[tuple[str, str | None]]
@@ -370,5 +410,6 @@ def lint_tracking(
     lint = _Lint(program, partners, campaigns, collector)
     lint.gather()
     lint.check_destinations()  # adds the values destinations keep to the ones checked next
+    lint.check_listed_userinfo()
     lint.check_values()
     lint.check_built_in_choices()

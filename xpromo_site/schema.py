@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from .errors import Collector, Location
 from .models import LOCKUP_MODES, SEPARATORS
 from .tracking import is_trackable
+from .urls import read, shorten
 from .yamlsource import Node
 
 
@@ -185,6 +186,28 @@ class TrackingText(Text):
         super().__init__(r"[^\x00-\x1f\x7f]+", "a tracking value on one line", max_length=200)
 
 
+def browser_reading(text: str, node: Node, name: str, checker: Checker) -> str | None:
+    """Return the address browsers read from text when it differs from how it looks.
+
+    For an absolute web address without spaces whose text a browser reads differently
+    (``urls.read`` finds quirks: ``\\`` for ``/``, ``https:///host``, a percent-encoded
+    or UTS #46-mapped host), the build keeps the browser's reading, so the link is filed
+    and tracked under the host visitors reach, and says so in a located warning.
+    Returns None for any other text.
+    """
+    reading = read(text)
+    if any(c.isspace() for c in text) or not (reading.absolute and reading.web):
+        return None
+    if not reading.quirks:
+        return None
+    checker.collector.warning(
+        node.location,
+        f"'{name}' '{shorten(text)}' goes to {reading.host}: " + "; ".join(reading.quirks),
+        f"write the address as it is published: {reading.href}",
+    )
+    return reading.href
+
+
 class Url(Text):
     what = "an absolute http(s) URL"
 
@@ -192,6 +215,9 @@ class Url(Text):
         text = super().check(node, name, checker)
         if text is INVALID:
             return text
+        as_read = browser_reading(text, node, name, checker)
+        if as_read is not None:
+            return as_read
         if any(c.isspace() for c in text) or not is_trackable(text):
             if "://" not in text and "." in text and not text.startswith(("/", "mailto:")):
                 hint = f"add the scheme: https://{text}"

@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .links import (
+    AFTER_END,
+    FORM_PLACEMENT,
     PAGE_CHANNEL,
     PRINT_CHANNEL,
+    PRIVACY_PLACEMENT,
     PartnerHosts,
     TrackedLink,
+    listed_link,
     page_link,
     share_link,
 )
@@ -77,6 +81,8 @@ class Variant:
     body_links: tuple[TrackedLink, ...]
     website_links: tuple[TrackedLink, ...]  # each partner's website, in the campaign's order
     calendar: TrackedLink | None = None  # the CTA as the event's calendar file carries it
+    # the lead form's endpoint, then each partner's privacy link, as written; () without one
+    form_links: tuple[TrackedLink, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +114,8 @@ class Site:
     drafts: tuple[Campaign, ...]
     pages: tuple[Page, ...]
     today: dt.date
+    # each page's links to other sites, as written: campaign is the page's slug
+    page_links: tuple[TrackedLink, ...] = ()
     # lookups made once: partners by id, slugs of published affiliate campaigns
     _by_id: dict[str, Partner] = field(init=False, repr=False, compare=False)
     _affiliate: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -169,8 +177,16 @@ class Site:
                     rows[variant.calendar] = None
                 rows.update(dict.fromkeys(variant.body_links))
                 rows.update(dict.fromkeys(variant.website_links))
+                rows.update(dict.fromkeys(variant.form_links))
             for links in item.share_links.values():
                 rows.update(dict.fromkeys(links))
+            after_end = item.campaign.after_end
+            if item.redirect_to is not None and after_end is not None and after_end.is_url:
+                # the ended pages, the vanity paths and the hubs lead on to it, as written
+                slug, target = item.campaign.slug, item.redirect_to
+                for variant in item.variants:
+                    rows[listed_link(slug, variant.lead, target, AFTER_END)] = None
+        rows.update(dict.fromkeys(self.page_links))
         return rows
 
 
@@ -195,9 +211,19 @@ def _variant(
         for partner in members
     )
     calendar = None
+    form: tuple[TrackedLink, ...] = ()
     if status is Status.LIVE and campaign.event is not None:
         calendar = page_link(program, campaign, lead, campaign.cta.url, "calendar", hosts)
-    return Variant(campaign, status, lead, path, canonical, cta, body, websites, calendar)
+    if status is Status.LIVE and campaign.form is not None:
+        form = (
+            listed_link(campaign.slug, lead, campaign.form.endpoint, FORM_PLACEMENT),
+            *(
+                listed_link(campaign.slug, lead, partner.privacy, PRIVACY_PLACEMENT)
+                for partner in members
+                if partner.privacy
+            ),
+        )
+    return Variant(campaign, status, lead, path, canonical, cta, body, websites, calendar, form)
 
 
 def share_channels(program: Program, campaign: Campaign) -> tuple[Channel, ...]:
@@ -292,13 +318,21 @@ def assemble(
             Published(campaign, status, members, canonical, variants, shares, redirect_to)
         )
     published.sort(key=_sort_key)
+    owner = by_id[program.owner]
+    live_pages = tuple(sorted((p for p in pages if not p.draft), key=lambda p: p.slug))
+    page_links = tuple(
+        listed_link(page.slug, owner, link.url, "body")
+        for page in live_pages
+        for link in page.body.links
+    )
     return Site(
         program=program,
-        owner=by_id[program.owner],
+        owner=owner,
         partners=partners,
         published=tuple(published),
         scheduled=tuple(sorted(scheduled, key=lambda c: c.slug)),
         drafts=tuple(sorted(drafts, key=lambda c: c.slug)),
-        pages=tuple(sorted((p for p in pages if not p.draft), key=lambda p: p.slug)),
+        pages=live_pages,
         today=today,
+        page_links=page_links,
     )

@@ -3,7 +3,9 @@
 import base64
 import re
 from collections.abc import Sequence
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote
+
+from .urls import read
 
 __all__ = [
     "CODE_TRANSFORMS",
@@ -37,42 +39,32 @@ def is_trackable(url: str) -> bool:
     """Tell whether ``url`` is a link that gets tracking parameters.
 
     Returns True for an absolute ``http``/``https`` URL (scheme compared case-insensitively)
-    with a non-empty host and, if present, a valid port. Returns False for ``mailto:``,
-    ``tel:``, scheme-relative (``//host/``), relative and site-internal links, fragment-only
-    links (``#top``), URLs with leading or trailing whitespace or ASCII control characters,
-    and anything ``urllib.parse.urlsplit`` cannot parse.
+    that a browser reads with a non-empty host and, if present, a valid port, and reads as
+    it is written (``urls.read`` finds no quirk). Returns False for ``mailto:``, ``tel:``,
+    scheme-relative (``//host/``), relative and site-internal links, fragment-only links
+    (``#top``), URLs with leading or trailing whitespace or ASCII control characters,
+    addresses whose host a browser reads differently from the text (``\\`` for ``/``,
+    ``https:///host``, a percent-encoded host: see ``urls.read``; callers publish the
+    browser's reading, ``Reading.href``, instead) and anything browsers cannot parse.
     """
     if not url or url != url.strip() or _CONTROL.search(url):
         return False
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # raises ValueError for a malformed or out-of-range port
-    except ValueError:
-        return False
-    return parts.scheme.lower() in TRACKABLE_SCHEMES and bool(parts.hostname)
+    reading = read(url)
+    return reading.absolute and reading.web and not reading.quirks
 
 
 def host_key(url: str) -> str | None:
     """Return a key naming the website ``url`` points to, or None when it is not trackable.
 
-    The key is the URL's host lowercased, without userinfo, port, one trailing dot or one
-    leading ``www.``, with internationalised labels in their ASCII (``xn--``) form, so that
-    ``https://WWW.Bücher.example:8443/`` and ``http://xn--bcher-kva.example/`` share the key
-    ``xn--bcher-kva.example``. If the stdlib ``idna`` codec rejects the host (an empty or
-    over-long label, a prohibited character), the lowercased host is used as it is.
-    IPv6 literals are returned without brackets and are not IDNA-encoded.
+    The key is the host a browser connects to (``urls.read``: lowercased, without
+    userinfo or port, mapped by UTS #46 with internationalised labels in their ASCII
+    ``xn--`` form, ``\\`` read as ``/``), without one trailing dot or one leading
+    ``www.``, so that ``https://WWW.Bücher.example:8443/`` and ``http://xn--bcher-kva.example/``
+    share the key ``xn--bcher-kva.example``. IPv6 literals are returned without brackets.
     """
     if not is_trackable(url):
         return None
-    host = urlsplit(url).hostname  # already lowercased, brackets and port removed
-    if not host:
-        return None
-    key = host
-    if ":" not in host:  # not an IPv6 literal
-        try:
-            key = host.encode("idna").decode("ascii").lower()
-        except UnicodeError:
-            key = host
+    key = read(url).host.removeprefix("[").removesuffix("]")
     if len(key) > 1 and key.endswith("."):
         key = key[:-1]
     if key.startswith("www.") and len(key) > len("www."):
@@ -86,13 +78,13 @@ def is_within(url: str, base_url: str) -> bool:
     Returns True when both are trackable, share a host key (see ``host_key``: case, port,
     ``www.`` and IDN form do not matter) and ``url``'s path starts with ``base_url``'s path
     (``https://partners.example/`` holds every path of its host). http and https count as
-    the same site. Returns False otherwise.
+    the same site. Paths are compared as browsers read them. Returns False otherwise.
     """
     key = host_key(url)
     if key is None or key != host_key(base_url):
         return False
-    base_path = urlsplit(base_url).path or "/"
-    path = urlsplit(url).path or "/"
+    base_path = read(base_url).path or "/"
+    path = read(url).path or "/"
     if not base_path.endswith("/"):
         return path == base_path or path.startswith(base_path + "/")
     return path.startswith(base_path) or path + "/" == base_path
