@@ -261,3 +261,81 @@ def test_the_output_is_safe_and_stable(fragments: list[str]) -> None:
         assert needle not in lowered
     again = sanitise_svg(result.data)
     assert (again.data, again.removed) == (result.data, ())
+
+
+HUGE = "1" * 400
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        ('viewBox="0 0 inf 32"', "is not four numbers"),
+        ('viewBox="0 0 120 nan"', "is not four numbers"),
+        ('viewBox="0 0 1e999 32"', "holds a number too large to draw"),
+        (f'viewBox="0 0 {HUGE} 32"', "holds a number too large to draw"),
+        ('width="1e999" height="32"', "the SVG's width '1e999' is too large to draw"),
+        (f'width="120" height="{HUGE}"', "is too large to draw"),
+        ('width="1e308in" height="32"', "is too large to draw"),
+        ('width="inf" height="32"', "no viewBox and no width and height"),
+    ],
+)
+def test_numbers_no_renderer_can_use_are_refused(attributes: str, message: str) -> None:
+    with pytest.raises(SvgError) as refused:
+        sanitise_svg(_svg("<rect/>", attributes))
+    assert message in refused.value.message
+    assert refused.value.line == 1
+
+
+def test_extreme_but_finite_proportions_still_fit() -> None:
+    from xpromo_site.lockup import BOXES, Shape, fit_logos
+
+    [wide] = fit_logos([Shape(1e7, 1)], BOXES["lg"])
+    [tall] = fit_logos([Shape(1, 1e7)], BOXES["lg"])
+    assert (wide.width, wide.height, tall.width, tall.height) == (240, 1, 1, 64)
+    for shape in (Shape(1e300, 1e-300), Shape(1e308, 1e-308), Shape(1e308, 5e-324)):
+        assert fit_logos([shape], BOXES["lg"]) == [wide]
+    assert fit_logos([Shape(5e-324, 1)], BOXES["lg"]) == [tall]
+    assert fit_logos([Shape(1e-300, 1e300)], BOXES["lg"]) == [tall]
+    with_others = fit_logos([Shape(1e300, 1e-300), Shape(120, 32)], BOXES["lg"])
+    assert with_others == fit_logos([Shape(1e7, 1), Shape(120, 32)], BOXES["lg"])
+
+
+NUMBER_TEXT = st.one_of(
+    st.from_regex(r"[-+]?[0-9]{0,400}(\.[0-9]{0,20})?([eE][-+]?[0-9]{1,4})?", fullmatch=True),
+    st.sampled_from(["inf", "-inf", "nan", "Infinity", "1e999", "1e-999", "5e-324", "0", "-0"]),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.text(max_size=12),
+)
+
+
+@given(
+    st.lists(NUMBER_TEXT, min_size=4, max_size=4),
+    NUMBER_TEXT,
+    NUMBER_TEXT,
+    st.booleans(),
+)
+@settings(max_examples=150, deadline=None)
+def test_any_numbers_in_the_proportions_give_an_svg_error_or_a_drawable_logo(
+    view_box: list[str], width: str, height: str, with_view_box: bool
+) -> None:
+    from xml.sax.saxutils import quoteattr
+
+    from xpromo_site.errors import Location, XpromoError
+    from xpromo_site.lockup import BOXES, Shape, fit_logos
+    from xpromo_site.shareimages import Logo, _logo_image
+
+    attributes = f"width={quoteattr(width)} height={quoteattr(height)}"
+    if with_view_box:
+        attributes += f" viewBox={quoteattr(' '.join(view_box))}"
+    try:
+        result = sanitise_svg(_svg('<rect width="32" height="32"/>', attributes))
+    except SvgError as error:
+        assert error.line == 1 and error.message
+        return
+    fit = fit_logos([Shape(result.width, result.height), Shape(120, 32)], BOXES["lg"])[0]
+    assert 1 <= fit.width <= 480 and 1 <= fit.height <= 480
+    where = Location("partners.yaml", 13, 11)
+    try:
+        _logo_image(Logo("assets/a.svg", result.data, where), 380, 110)
+    except XpromoError as error:
+        assert [d.location for d in error.diagnostics] == [where]

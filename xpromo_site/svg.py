@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import math
 import re
 import warnings
 import xml.etree.ElementTree as ElementTree
@@ -74,6 +75,7 @@ _CSS_DANGER = ("@import", "expression(", "javascript:", "vbscript:", "-moz-bindi
 _LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in)?\s*")
 _UNITS = {None: 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54}
 _UNITS["in"] = 96.0
+_DIGITS = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 class SvgError(Exception):
@@ -344,13 +346,23 @@ class _Sanitiser:
         parent.remove(child)
 
 
-def _length(value: str | None) -> float | None:
+def _length(value: str | None, name: str) -> float | None:
+    """Return a width or height in pixels, None when it is not a positive length.
+
+    Raises SvgError when it is a length too large to draw (1e999, hundreds of digits).
+    """
     if value is None:
         return None
     match = _LENGTH.fullmatch(value)
     if not match:
         return None
     number = float(match[1]) * _UNITS[match[2]]
+    if not math.isfinite(number):
+        raise SvgError(
+            f"the SVG's {name} '{value.strip()[:40]}' is too large to draw",
+            1,
+            f'write the {name} in pixels, such as width="120" height="32"',
+        )
     return number if number > 0 else None
 
 
@@ -362,14 +374,21 @@ def _proportions(root: ElementTree.Element) -> tuple[float, float]:
             numbers = [float(p) for p in parts]
         except ValueError:
             numbers = []
-        if len(numbers) == 4 and numbers[2] > 0 and numbers[3] > 0:
-            return numbers[2], numbers[3]
+        if len(numbers) == 4 and all(math.isfinite(n) for n in numbers):
+            if numbers[2] > 0 and numbers[3] > 0:
+                return numbers[2], numbers[3]
+        elif len(numbers) == 4 and all(_DIGITS.fullmatch(p) for p in parts):
+            raise SvgError(  # 1e999, or hundreds of digits: no renderer can use it
+                f"the SVG's viewBox '{view_box[:40]}' holds a number too large to draw",
+                1,
+                'write it as viewBox="0 0 <width> <height>", such as viewBox="0 0 120 32"',
+            )
         raise SvgError(
             f"the SVG's viewBox '{view_box[:40]}' is not four numbers",
             1,
             'write it as viewBox="0 0 <width> <height>", such as viewBox="0 0 120 32"',
         )
-    width, height = _length(root.get("width")), _length(root.get("height"))
+    width, height = _length(root.get("width"), "width"), _length(root.get("height"), "height")
     if width is None or height is None:
         raise SvgError(
             "the SVG has no viewBox and no width and height in pixels, "
