@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import base64
 import io
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from tests.sitecases import TODAY, site_for
 from xpromo_site.svg import SvgError, css_problem, sanitise_svg
 
 HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
@@ -339,3 +344,68 @@ def test_any_numbers_in_the_proportions_give_an_svg_error_or_a_drawable_logo(
         _logo_image(Logo("assets/a.svg", result.data, where), 380, 110)
     except XpromoError as error:
         assert [d.location for d in error.diagnostics] == [where]
+
+
+@pytest.mark.parametrize(
+    ("body", "effect"),
+    [
+        ('<filter id="f"><feMorphology radius="2000"/></filter>', "<filter> (line 1)"),
+        ('<feConvolveMatrix order="30" kernelMatrix="1"/>', "<feConvolveMatrix> (line 1)"),
+        ('<defs><feTurbulence numOctaves="99"/></defs>', "<feTurbulence> (line 1)"),
+        ('<rect width="1" height="1" filter="url(#f)"/>', "filter on <rect> (line 1)"),
+        (
+            '<rect width="1" height="1" style="filter: url(#f)"/>',
+            "filter in the style on <rect> (line 1)",
+        ),
+        ('<g style="-webkit-filter:blur(9px)"><rect/></g>', "filter in the style on <g> (line 1)"),
+        ("<style>.a { filter: url(#f) }</style>", "filter in <style> (line 1)"),
+        ("<style>@media all{.a{fill:red;FILTER:blur(2px)}}</style>", "filter in <style> (line 1)"),
+    ],
+)
+def test_filter_effects_go_from_logos(body: str, effect: str) -> None:
+    svg = _svg(body)
+    kept = sanitise_svg(svg)
+    assert kept.effects == ()
+    assert b"filter" in kept.data.lower() or b"<fe" in kept.data.lower()
+    flat = sanitise_svg(svg, keep_effects=False)
+    assert flat.effects == (effect,) and flat.removed == ()
+    lowered = flat.data.lower()
+    assert b"filter" not in lowered and b"<fe" not in lowered
+    assert sanitise_svg(flat.data, keep_effects=False).data == flat.data
+
+
+def test_only_filter_properties_leave_the_css() -> None:
+    svg = _svg(
+        "<style>.filter:hover{fill:red;filter:url(#f)} .b{stroke:blue}</style>"
+        '<rect class="filter" style="fill:red; filter:url(#f); opacity:.5"/>'
+    )
+    flat = sanitise_svg(svg, keep_effects=False)
+    assert b"<style>.filter:hover{fill:red} .b{stroke:blue}</style>" in flat.data
+    assert b'style="fill:red; opacity:.5"' in flat.data
+    clean = _svg('<style>.a{fill:red}</style><rect style="fill:red"/>')
+    assert sanitise_svg(clean, keep_effects=False).data == sanitise_svg(clean).data
+
+
+SLOW_FILTER = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 32"><filter id="m" '
+    'x="-50" y="-50" width="100" height="100"><feMorphology operator="dilate" radius="2000"/>'
+    '</filter><rect width="32" height="32" fill="#0B5FFF" filter="url(#m)"/></svg>'
+)
+
+
+def test_a_logo_with_a_slow_filter_builds_in_seconds(tmp_path: Path) -> None:
+    site = site_for(None, tmp_path)
+    (site / "assets" / "alpha.svg").write_text(SLOW_FILTER)
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "xpromo_site", "build", "--today", TODAY],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "XPROMO_WORKERS": "1"},
+    )
+    assert time.perf_counter() - start < 10
+    assert done.returncode == 0, done.stderr
+    assert "removed filter effects" in done.stderr
+    assert len(list((site / "public" / "assets" / "share").glob("*.png"))) >= 2
