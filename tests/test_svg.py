@@ -409,3 +409,31 @@ def test_a_logo_with_a_slow_filter_builds_in_seconds(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "removed filter effects" in done.stderr
     assert len(list((site / "public" / "assets" / "share").glob("*.png"))) >= 2
+
+
+def test_drawing_a_logo_is_stopped_after_a_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The filter reaches resvg only past the sanitiser: the bound is the last defence."""
+    from xpromo_site import shareimages
+    from xpromo_site.errors import Location, XpromoError
+
+    monkeypatch.setattr(shareimages, "RASTER_SECONDS", 1.0)
+    where = Location("partners.yaml", 13, 11)
+    start = time.perf_counter()
+    with pytest.raises(XpromoError) as refused:
+        logo = shareimages.Logo("assets/a.svg", SLOW_FILTER.encode(), where)
+        shareimages._logo_image(logo, 381, 111)
+    assert time.perf_counter() - start < 5
+    [problem] = refused.value.diagnostics
+    assert problem.location == where
+    assert "drawing it was stopped: it took longer than 1 second" in problem.message
+
+
+def test_drawing_a_logo_is_bounded_in_pixels() -> None:
+    from xpromo_site import shareimages
+    from xpromo_site.errors import Location, XpromoError
+
+    logo = shareimages.Logo("assets/a.svg", CLEAN.encode(), Location("partners.yaml", 13, 11))
+    width, height = shareimages._logo_image(logo, 380, 110).size
+    assert width == 380 and 100 <= height <= 110
+    with pytest.raises(XpromoError, match="beyond what a share image draws"):
+        shareimages._logo_image(logo, 100_000, 100_000)
