@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from tests.sitecases import MINIMAL as TESTS_SITE
 from tests.sitecases import TODAY, site_for
 from xpromo_site.svg import SvgError, css_problem, sanitise_svg
 
@@ -411,11 +412,19 @@ def test_a_logo_with_a_slow_filter_builds_in_seconds(tmp_path: Path) -> None:
     assert len(list((site / "public" / "assets" / "share").glob("*.png"))) >= 2
 
 
-def test_drawing_a_logo_is_stopped_after_a_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The filter reaches resvg only past the sanitiser: the bound is the last defence."""
-    from xpromo_site import shareimages
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "new-interpreter"])
+def test_drawing_a_logo_is_stopped_after_a_time_limit(
+    monkeypatch: pytest.MonkeyPatch, fork: bool
+) -> None:
+    """The filter reaches resvg only past the sanitiser: the bound is the last defence.
+
+    Where the process may not fork (the preview server runs threads), resvg runs in a
+    new interpreter, bounded the same way.
+    """
+    from xpromo_site import shareimages, workers
     from xpromo_site.errors import Location, XpromoError
 
+    monkeypatch.setattr(workers, "_fork_is_safe", lambda: fork)
     monkeypatch.setattr(shareimages, "RASTER_SECONDS", 1.0)
     where = Location("partners.yaml", 13, 11)
     start = time.perf_counter()
@@ -437,3 +446,53 @@ def test_drawing_a_logo_is_bounded_in_pixels() -> None:
     assert width == 380 and 100 <= height <= 110
     with pytest.raises(XpromoError, match="beyond what a share image draws"):
         shareimages._logo_image(logo, 100_000, 100_000)
+
+
+@given(st.lists(NUMBER_TEXT, min_size=4, max_size=4), NUMBER_TEXT, NUMBER_TEXT, st.booleans())
+@settings(max_examples=20, deadline=None)
+def test_any_numbers_in_a_logo_give_a_located_error_or_a_site(
+    view_box: list[str], width: str, height: str, with_view_box: bool
+) -> None:
+    """The whole check, share images included: only located problems, never a crash."""
+    import datetime as dt
+    import tempfile
+    from xml.sax.saxutils import quoteattr
+
+    from xpromo_site.build import check
+    from xpromo_site.errors import XpromoError
+
+    attributes = f"width={quoteattr(width)} height={quoteattr(height)}"
+    if with_view_box:
+        attributes += f" viewBox={quoteattr(' '.join(view_box))}"
+    with tempfile.TemporaryDirectory() as folder:
+        site = site_for(None, Path(folder))
+        logo = _svg('<rect width="32" height="32"/>', attributes)
+        (site / "assets" / "alpha.svg").write_bytes(logo)
+        try:
+            report = check(site, dt.date.fromisoformat(TODAY))
+        except XpromoError as error:
+            assert error.diagnostics
+            for problem in error.diagnostics:
+                assert (problem.location.path, problem.location.line) == ("partners.yaml", 13)
+                assert "assets/alpha.svg" in problem.message
+        else:
+            assert report.pages > 0
+
+
+def test_a_logo_draws_the_same_forked_or_in_a_new_interpreter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from xpromo_site import shareimages, workers
+
+    svg = (TESTS_SITE / "assets" / "alpha.svg").read_text()
+    drawn = {}
+    for fork in (True, False):
+        monkeypatch.setattr(workers, "_fork_is_safe", lambda fork=fork: fork)
+        shareimages._rasterise.cache_clear()
+        drawn[fork] = shareimages._rasterise(svg, 380, 110)
+    assert drawn[True] == drawn[False] and drawn[True].startswith(b"\x89PNG")
+    monkeypatch.setattr(workers, "_fork_is_safe", lambda: False)
+    shareimages._rasterise.cache_clear()
+    with pytest.raises(ValueError):
+        shareimages._rasterise("not an svg", 380, 110)
+    shareimages._rasterise.cache_clear()

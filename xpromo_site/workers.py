@@ -61,6 +61,11 @@ def worker_count(tasks: int, minimum: int) -> int:
     return count
 
 
+def can_fork() -> bool:
+    """True when this process may fork workers (Linux, no other threads running)."""
+    return _fork_is_safe()
+
+
 def _fork_is_safe() -> bool:
     return (
         sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
