@@ -78,7 +78,8 @@ class _Reader:
         if match is None:  # NaN, Infinity: accepted by json.loads, not by the JSON grammar
             raise _error(self.path, location.line, location.col, "invalid JSON: not a number")
         integer, fraction, exponent = match.groups()
-        number: float = int(integer)
+        # past Python's int limit (4300 digits) read it as float, which holds it as inf
+        number: float = int(integer) if len(integer) <= 4000 else float(integer)
         if fraction or exponent:
             number = float(integer + (fraction or "") + (exponent or ""))
         return Node("number", number, location, match.group()), match.end()
@@ -125,8 +126,8 @@ def load_json(text: str, path: str) -> Node:
     nesting deeper than MAX_DEPTH.
     """
     text = text.removeprefix("\ufeff")
-    try:
-        json.loads(text)
+    try:  # the syntax check only: numbers are read by _Reader (an int of 5000 digits too)
+        json.loads(text, parse_int=lambda digits: 0)
     except json.JSONDecodeError as error:
         hint = next((h for needle, h in _HINTS if needle in error.msg), None)
         raise _error(path, error.lineno, error.colno, f"invalid JSON: {error.msg}", hint) from None

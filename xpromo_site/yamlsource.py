@@ -8,6 +8,7 @@ YAML header and body, keeping the line offset of each.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,7 @@ class Node:
             "mapping": "a mapping",
             "list": "a list",
             "text": f"'{self.raw}'",
-            "number": self.raw,
+            "number": self.raw if len(self.raw) <= 40 else self.raw[:37] + "...",
             "boolean": self.raw,
             "timestamp": self.raw,
             "null": "nothing",
@@ -210,7 +211,11 @@ class _Builder:
             "boolean": self.constructor.construct_yaml_bool,
             "null": self.constructor.construct_yaml_null,
         }
-        return Node(kind, constructors[kind](node), location, raw)
+        try:
+            value = constructors[kind](node)
+        except ValueError:  # an integer of thousands of digits: more than any number holds
+            value = -math.inf if raw.lstrip().startswith("-") else math.inf
+        return Node(kind, value, location, raw)
 
 
 def _too_many(location: Location) -> XpromoError:
