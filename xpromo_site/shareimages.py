@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache, partial
 from pathlib import Path
+from typing import Any
 
 import PIL
 import resvg_py
@@ -170,7 +171,7 @@ def _rasterise(svg: str, width: int, height: int) -> bytes:
     """
     if not (0 < width <= MAX_RASTER_SIDE and 0 < height <= MAX_RASTER_SIDE):
         raise ValueError(f"{width}x{height} pixels is beyond what a share image draws")
-    options = {
+    options: dict[str, Any] = {
         "svg_string": svg,
         "width": width,
         "height": height,

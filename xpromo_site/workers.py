@@ -300,7 +300,7 @@ def call_with_timeout(function: Callable[[], Result], seconds: float) -> Result:
 
 def _read_until(fd: int, deadline: float) -> bytes | None:
     """Return everything written to fd until it is closed, or None at the deadline."""
-    parts = []
+    parts: list[bytes] = []
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
