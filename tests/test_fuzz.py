@@ -239,3 +239,55 @@ def test_fuzz_design_tokens(text: str) -> None:
 )
 def test_known_nasty_inputs_end_cleanly(rel: str, data: bytes) -> None:
     _assert_clean_ending(*_check_site({rel: data}))
+
+
+# --- the command line's options --------------------------------------------------------------
+
+COMMANDS = ["build", "check", "links", "schema", "new", "serve", "nope", "--help", "--version"]
+OPTIONS = [
+    "--source", "-s", "--output", "-o", "--today", "--host", "--strict", "--format", "--quiet",
+    "--verbose", "--force", "--images", "--no-images", "--campaign", "--partner",
+    "--destination", "--port", "--bind", "-h", "--debug", "--",
+]  # fmt: skip
+VALUES = [
+    "2026-11-23", "2026-02-30", "26-11-23", "", "-1", "99999", "netlify", "github-pages",
+    "nope", "json", "github", "csv", "table", "alpha", "backup-webinar", ".", "..", "/",
+    "public", ".git", "content", "partners.yaml", "/dev/null", "x" * 300, "\x00", "é",
+    "\u202e", "\x1b[31m", "../../etc",
+]  # fmt: skip
+
+
+@FUZZ
+@given(
+    st.tuples(
+        st.sampled_from(COMMANDS),
+        st.lists(st.sampled_from(OPTIONS) | st.sampled_from(VALUES), max_size=6),
+    ).map(lambda parts: [parts[0], *parts[1]])
+)
+def test_fuzz_command_line_options(argv: list[str]) -> None:
+    """Any mix of commands, options and values ends in 0, 1 or 2 with a plain message:
+    never an internal error or a traceback (serve is left out: it would listen)."""
+    if argv[0] == "serve":
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder) / "site"
+        shutil.copytree(MINIMAL, site)
+        err, out = io.StringIO(), io.StringIO()
+        code: int | str | None = 0
+        cwd = os.getcwd()
+        os.chdir(site)
+        try:
+            with (
+                _deadline(HANG_SECONDS),
+                contextlib.redirect_stderr(err),
+                contextlib.redirect_stdout(out),
+            ):
+                try:
+                    main([arg for arg in argv if arg != "--debug"])
+                except SystemExit as exited:
+                    code = exited.code
+        finally:
+            os.chdir(cwd)
+        stderr = err.getvalue()
+        assert "Traceback" not in stderr and "internal error" not in stderr, (argv, stderr)
+        assert code in (None, 0, 1, 2), (argv, code, stderr)

@@ -160,3 +160,29 @@ def test_json_refusals(text: str, message: str) -> None:
     with pytest.raises(XpromoError) as caught:
         load_json(text, "j.json")
     assert caught.value.diagnostics[0].message == message
+
+
+@pytest.mark.parametrize(
+    ("components", "shown"),
+    [
+        ("[1e999, 0, 0]", "1e999"),
+        ("[0.5, 0.1, -1e400]", "-1e400"),
+        ("[" + "1" * 400 + ", 0, 0]", "1" * 21 + "..."),
+        ("[" + "9" * 5000 + ", 0, 0]", "9" * 21 + "..."),
+        ("[0, 0, " + "1" * 400 + ".5]", "1" * 21 + "..."),
+    ],
+)
+def test_components_no_float_holds_are_located_or_give_way_to_the_hex(
+    components: str, shown: str
+) -> None:
+    space = "oklch" if "0.5, 0.1" in components else "srgb"
+    text = f'{{"c": {{"a": {{"$value": {{"colorSpace": "{space}", "components": {components}'
+    tokens = TokenFile("t.tokens.json", load_json(text + "}}}}", "t.tokens.json"))
+    with pytest.raises(XpromoError) as caught:
+        tokens.resolve("c.a", WHERE)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == f"token 'c.a': component {shown} is too large to be a colour"
+    assert diagnostic.location.path == "t.tokens.json"
+    with_hex = text + ', "hex": "#0b5fff"}}}}'
+    tokens = TokenFile("t.tokens.json", load_json(with_hex, "t.tokens.json"))
+    assert tokens.resolve("c.a", WHERE).color == "#0B5FFF"

@@ -43,7 +43,12 @@ from tests.sitecases import EXPECTED, TESTS, case_names, run, site_for, snapshot
 
 WARNINGS = TESTS / "warnings"
 CASES = case_names(WARNINGS)
-BUILD_CASES = ("existing-utm-kept", "medium-unassigned", "source-with-space")
+BUILD_CASES = (
+    "existing-utm-kept",
+    "medium-unassigned",
+    "partner-logo-svg-filter-effects",  # the logo is drawn into share images
+    "source-with-space",
+)
 WARNING_RE = re.compile(r"[^\s:][^:]*:\d+:\d+: warning: \S.*")
 
 

@@ -145,3 +145,37 @@ def test_no_fork_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> Non
     finally:
         stop.set()
         thread.join()
+
+
+@pytest.fixture
+def may_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork even while other tests' idle server threads run."""
+    monkeypatch.setattr(workers, "_fork_is_safe", lambda: True)
+
+
+@pytest.mark.usefixtures("may_fork")
+def test_a_call_with_a_timeout_answers_like_the_call() -> None:
+    assert workers.call_with_timeout(lambda: {"pid": os.getpid()}, 30) != {"pid": os.getpid()}
+    assert workers.call_with_timeout(lambda: b"x" * 3_000_000, 30) == b"x" * 3_000_000
+    with pytest.raises(ValueError, match="bad svg"):
+        workers.call_with_timeout(lambda: (_ for _ in ()).throw(ValueError("bad svg")), 30)
+
+
+@pytest.mark.usefixtures("may_fork")
+def test_a_call_that_takes_too_long_is_stopped() -> None:
+    import time
+
+    def forever() -> None:
+        while True:
+            time.sleep(0.01)
+
+    start = time.monotonic()
+    with pytest.raises(workers.TimedOut, match=r"longer than 0\.5 seconds"):
+        workers.call_with_timeout(forever, 0.5)
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.usefixtures("may_fork")
+def test_a_call_whose_process_dies_is_a_worker_error() -> None:
+    with pytest.raises(WorkerError):
+        workers.call_with_timeout(lambda: os._exit(3), 30)

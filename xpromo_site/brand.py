@@ -149,7 +149,9 @@ def check_brand(
         if item[key] is None or value_node is None:
             continue
         try:
-            prepared = prepare_image(checker.root / item[key], MAX_LOGO_PIXELS)
+            # logos are rasterised into share images: no filter effects, which can take
+            # minutes to draw (a logo is a brand mark, drawn flat)
+            prepared = prepare_image(checker.root / item[key], MAX_LOGO_PIXELS, keep_effects=False)
         except ImageProblem as problem:
             checker.error(
                 value_node.location,
@@ -165,6 +167,14 @@ def check_brand(
                 f"'{key}' {item[key]}: removed what could run script or load other files: "
                 + removed_summary(prepared.removed),
                 "the cleaned logo is published; ask the partner for a plain SVG export",
+            )
+        if prepared.effects:
+            checker.collector.warning(
+                value_node.location,
+                f"'{key}' {item[key]}: removed filter effects, which can take minutes to "
+                "draw and are not part of a brand mark: " + removed_summary(prepared.effects),
+                "the logo is published and drawn without them; ask the partner for a flat "
+                "SVG export (shadows and blurs flattened into shapes)",
             )
     settled = settle(colors.values)
     names = {**colors.names, "button": f"{colors.names['primary']} as the page's button"}

@@ -210,7 +210,22 @@ def _summary(report: BuildReport, verb: str, where: str, verbose: bool) -> str:
     if verbose:
         phases = ", ".join(f"{name} {seconds:.3f}s" for name, seconds in report.timings.items())
         lines.append(f"  phases: {phases}")
+        discarded = report.images.discarded
+        if discarded:
+            count = len(discarded)
+            lines.append(
+                f"  image cache: {count} damaged entr{'ies' if count != 1 else 'y'} "
+                f"discarded and made again: {', '.join(_short(n) for n in discarded[:4])}"
+                + (f" and {count - 4} more" if count > 4 else "")
+            )
     return "\n".join(lines)
+
+
+def _short(entry: str) -> str:
+    """Return a cache entry's name as `share/0dc6b9ca1831….png`: its kind and key."""
+    kind, _, name = entry.partition("/")
+    stem, dot, suffix = name.rpartition(".")
+    return f"{kind}/{stem[:12]}…{dot}{suffix}" if len(stem) > 12 else entry
 
 
 class _TerminalProgress:

@@ -66,7 +66,9 @@ def share_image(
     """
     lead = variant.lead
     colors = lead.colors
-    logos = tuple(Logo(p.logo, assets[p.logo], p.location) for p in _ordered(item, lead))
+    logos = tuple(
+        Logo(p.logo, assets[p.logo], p.logo_location or p.location) for p in _ordered(item, lead)
+    )
     return ShareImage(
         stem=f"{item.campaign.slug}-{lead.id}",
         logos=logos,

@@ -1,30 +1,50 @@
 """The image cache: share images and QR codes kept between builds, found by their inputs.
 
-A share image is `<folder>/share/<key>.png`, a QR code `<folder>/qr/<key>.svg` and
-`.png`, where key hashes everything drawn into them (shareimages.ShareImage.key,
+A share image is `<folder>/share/<key>.<digest>.png`, a QR code `<folder>/qr/<key>.<digest>.svg`
+and `.png`, where key hashes everything drawn into them (shareimages.ShareImage.key,
 qrcodes.QrRequest.key), so an entry is either exactly right or never looked at:
 there is nothing to invalidate. Entries no build has used for `KEEP_UNUSED` are
 removed, so the folder does not grow without end.
+
+An entry is data from disk like any other, and is checked before it is published:
+digest is the SHA-256 of its bytes, which must match, and it must decode as what it
+claims to be (a PNG of the expected size; a QR SVG the sanitiser leaves unchanged). An
+entry that fails (damaged, truncated, emptied, replaced by a folder, a link or a pipe)
+is discarded and made again, and the build says so in its --verbose summary. Entries
+are written to a temporary file and renamed into place, so a reader sees a whole entry
+or none.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import os
+import re
+import shutil
+import stat
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
 
 from .errors import Diagnostic, XpromoError
 from .manifest import CACHE_DIR as CACHE_DIR  # in the program's folder, beside public/
 from .manifest import filesystem_now
-from .qrcodes import QrCode, QrRequest, make_qr
-from .shareimages import ShareImage, draw_share_images, unique
+from .qrcodes import PNG_SCALE, SVG_SCALE, QrCode, QrRequest, make_qr
+from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
+from .svg import SvgError, sanitise_svg
 from .workers import run, split, worker_count
 
 KEEP_UNUSED = 30 * 24 * 3600  # seconds
+MAX_ENTRY_BYTES = 20_000_000  # far above any share image or QR code: larger is not ours
+_ENTRY = re.compile(r"([0-9a-f]{64})\.([0-9a-f]{64})(\.png|\.svg)")
 
 
 @dataclass(frozen=True)
@@ -36,11 +56,56 @@ class ImageStats:
     seconds: float = 0.0  # spent drawing
     qr_made: int = 0
     qr_reused: int = 0
+    discarded: tuple[str, ...] = field(default=())  # cache entries that failed their checks
 
     @property
     def per_second(self) -> float | None:
         """Return images drawn per second, or None when none were drawn."""
         return self.drawn / self.seconds if self.drawn and self.seconds > 0 else None
+
+
+def _png_ok(data: bytes, size: tuple[int, int] | None = None) -> bool:
+    """True when data decodes whole as a PNG (of size, when given)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+                if size is not None and image.size != size:
+                    return False
+                if image.width * image.height > 4096 * 4096:
+                    return False
+                image.load()
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        return False
+    return True
+
+
+def _share_image_ok(data: bytes) -> bool:
+    return _png_ok(data, (WIDTH, HEIGHT))
+
+
+def _qr_svg_ok(data: bytes) -> bool:
+    """True when data is an SVG the sanitiser made: sanitising it again changes nothing."""
+    try:
+        again = sanitise_svg(data)
+    except SvgError:
+        return False
+    return again.data == data and not again.removed
+
+
+def _qr_png_ok(data: bytes, *, svg: bytes) -> bool:
+    """True when data decodes as the PNG of the same code as svg (its size in modules)."""
+    modules = sanitise_svg(svg).width / SVG_SCALE
+    side = round(modules * PNG_SCALE)
+    return modules == int(modules) and _png_ok(data, (side, side))
 
 
 class ImageCache:
@@ -49,18 +114,73 @@ class ImageCache:
     def __init__(self, folder: Path | None, writable: bool = True) -> None:
         self.folder = folder
         self.writable = writable and folder is not None
+        self._listed: dict[str, dict[tuple[str, str], list[str]]] = {}
+        self.discarded: list[str] = []
+
+    def _names(self, kind: str, key: str, suffix: str) -> list[str]:
+        """Return the entries of kind stored for key and suffix, as `<key>.<digest><suffix>`."""
+        if self.folder is None:
+            return []
+        listed = self._listed.get(kind)
+        if listed is None:
+            listed = self._listed[kind] = {}
+            try:
+                names = sorted(os.listdir(self.folder / kind))
+            except OSError:
+                names = []
+            for name in names:
+                match = _ENTRY.fullmatch(name)
+                if match:
+                    listed.setdefault((match[1], match[3]), []).append(name)
+        return listed.get((key, suffix), [])
+
+    def _load(
+        self, kind: str, key: str, suffix: str, valid: Callable[[bytes], bool]
+    ) -> bytes | None:
+        """Return the bytes of key's first entry that passes its checks, discarding those
+        that fail; None when none passes."""
+        for name in self._names(kind, key, suffix):
+            entry = f"{kind}/{name}"
+            data = self._read(entry)
+            digest = name[len(key) + 1 : -len(suffix)]
+            if data is not None and hashlib.sha256(data).hexdigest() == digest and valid(data):
+                if self.writable:
+                    _touch(self.folder / entry)  # type: ignore[operator]
+                return data
+            self._discard(entry)
+        return None
 
     def _read(self, name: str) -> bytes | None:
-        if self.folder is None:
-            return None
-        entry = self.folder / name
+        """Return the bytes of a regular file in the cache, never following a link or
+        waiting on a pipe; None when it cannot be read."""
+        assert self.folder is not None
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            data = entry.read_bytes()
+            handle = os.open(self.folder / name, flags)
         except OSError:
             return None
-        if self.writable:
-            _touch(entry)
-        return data
+        try:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+                return None
+            with os.fdopen(handle, "rb", closefd=False) as file:
+                return file.read(MAX_ENTRY_BYTES + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(handle)
+
+    def _discard(self, name: str) -> None:
+        """Note an entry that failed its checks and, if the cache is writable, remove it."""
+        self.discarded.append(name)
+        if not self.writable or self.folder is None:
+            return
+        entry = self.folder / name
+        with contextlib.suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink()
 
     def process(
         self, images: Sequence[ShareImage], qr_codes: Sequence[QrRequest] = ()
@@ -73,7 +193,7 @@ class ImageCache:
         missing = []
         todo = unique(images)
         for image in todo:
-            data = self._read(f"share/{image.key}.png")
+            data = self._load("share", image.key, ".png", _share_image_ok)
             if data is None:
                 missing.append(image)
             else:
@@ -82,20 +202,29 @@ class ImageCache:
         drawn = _draw(missing)
         seconds = time.perf_counter() - start
         for image in missing:
-            self._store(f"share/{image.key}.png", drawn[image.path])
+            self._store("share", image.key, ".png", drawn[image.path])
         found.update(drawn)
         codes, made = self._qr_codes(qr_codes)
         if self.writable:
             self._prune()
-        stats = ImageStats(len(missing), len(todo) - len(missing), seconds, made, len(codes) - made)
+        stats = ImageStats(
+            len(missing),
+            len(todo) - len(missing),
+            seconds,
+            made,
+            len(codes) - made,
+            tuple(self.discarded),
+        )
         return found, codes, stats
 
     def _qr_codes(self, requests: Sequence[QrRequest]) -> tuple[dict[QrRequest, QrCode], int]:
         codes: dict[QrRequest, QrCode] = {}
         made = 0
         for request in dict.fromkeys(requests):
-            svg = self._read(f"qr/{request.key}.svg")
-            png = self._read(f"qr/{request.key}.png")
+            svg = self._load("qr", request.key, ".svg", _qr_svg_ok)
+            png = None
+            if svg is not None:
+                png = self._load("qr", request.key, ".png", partial(_qr_png_ok, svg=svg))
             if svg is not None and png is not None:
                 codes[request] = QrCode(request.url, svg, png)
                 continue
@@ -107,15 +236,15 @@ class ImageCache:
                 made_codes, missing[made : made + len(made_codes)], strict=True
             ):
                 codes[request] = code
-                self._store(f"qr/{request.key}.svg", code.svg)
-                self._store(f"qr/{request.key}.png", code.png)
+                self._store("qr", request.key, ".svg", code.svg)
+                self._store("qr", request.key, ".png", code.png)
             made += len(made_codes)
         return codes, made
 
-    def _store(self, name: str, data: bytes) -> None:
+    def _store(self, kind: str, key: str, suffix: str, data: bytes) -> None:
         if not self.writable or self.folder is None:
             return
-        entry = self.folder / name
+        entry = self.folder / kind / f"{key}.{hashlib.sha256(data).hexdigest()}{suffix}"
         try:  # a cache that cannot be written only costs time
             entry.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
@@ -124,6 +253,8 @@ class ImageCache:
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(data)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
             os.replace(temporary, entry)  # readers see a whole entry or none
         except OSError:
             with contextlib.suppress(OSError):
@@ -142,7 +273,7 @@ class ImageCache:
                 continue
             for entry in entries:
                 try:
-                    if entry.stat().st_mtime < limit:
+                    if entry.lstat().st_mtime < limit:
                         entry.unlink()
                 except OSError:
                     continue

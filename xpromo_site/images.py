@@ -61,10 +61,15 @@ class PreparedImage:
     width: float
     height: float
     removed: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()  # filter effects removed from an SVG, each with its line
 
 
-def prepare_image(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> PreparedImage:
+def prepare_image(
+    path: Path, max_pixels: int = MAX_IMAGE_PIXELS, keep_effects: bool = True
+) -> PreparedImage:
     """Return the safe version of the image file at path.
+
+    With keep_effects False an SVG loses its filter effects (see svg.sanitise_svg).
 
     Raises ImageProblem when the file is too large, is not an image of the kind its name
     says, is animated, has more than max_pixels pixels, or cannot be made safe.
@@ -83,10 +88,10 @@ def prepare_image(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> PreparedIma
         raise ImageProblem(problem.message, problem.hint) from None
     if suffix == ".svg":
         try:
-            svg = sanitise_svg(data)
+            svg = sanitise_svg(data, keep_effects)
         except SvgError as error:
             raise ImageProblem(str(error), error.hint) from None
-        return PreparedImage(svg.data, svg.width, svg.height, svg.removed)
+        return PreparedImage(svg.data, svg.width, svg.height, svg.removed, svg.effects)
     return _prepare_raster(data, RASTER_FORMATS[suffix], max_pixels)
 
 

@@ -14,7 +14,7 @@ import json.scanner
 import re
 
 from .errors import Diagnostic, Location, XpromoError
-from .limits import MAX_DEPTH, MAX_NUMBER_CHARACTERS
+from .limits import MAX_DEPTH
 from .yamlsource import Node
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -77,17 +77,9 @@ class _Reader:
         match = json.scanner.NUMBER_RE.match(self.text, index)
         if match is None:  # NaN, Infinity: accepted by json.loads, not by the JSON grammar
             raise _error(self.path, location.line, location.col, "invalid JSON: not a number")
-        if len(match.group()) > MAX_NUMBER_CHARACTERS:
-            raise _error(
-                self.path,
-                location.line,
-                location.col,
-                f"the number is too long ({len(match.group())} characters; at most "
-                f"{MAX_NUMBER_CHARACTERS})",
-                "write it with fewer digits",
-            )
         integer, fraction, exponent = match.groups()
-        number: float = int(integer)
+        # past Python's int limit (4300 digits) read it as float, which holds it as inf
+        number: float = int(integer) if len(integer) <= 4000 else float(integer)
         if fraction or exponent:
             number = float(integer + (fraction or "") + (exponent or ""))
         return Node("number", number, location, match.group()), match.end()
@@ -134,8 +126,8 @@ def load_json(text: str, path: str) -> Node:
     nesting deeper than MAX_DEPTH.
     """
     text = text.removeprefix("\ufeff")
-    try:
-        json.loads(text, parse_int=len, parse_float=len)  # the syntax only: no number is read
+    try:  # the syntax check only: numbers are read by _Reader (an int of 5000 digits too)
+        json.loads(text, parse_int=lambda digits: 0)
     except json.JSONDecodeError as error:
         hint = next((h for needle, h in _HINTS if needle in error.msg), None)
         raise _error(path, error.lineno, error.colno, f"invalid JSON: {error.msg}", hint) from None

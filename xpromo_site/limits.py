@@ -28,7 +28,6 @@ MAX_DEPTH = 64  # nesting of YAML, JSON and SVG
 # (64) it stays within the 255 bytes a file name may have
 MAX_SLUG_CHARACTERS = 255 - len("-.0123456789.png") - 64
 MAX_CAMPAIGN_PARTNERS = 50  # each one's page links to every other: the work is its square
-MAX_NUMBER_CHARACTERS = 100  # a number in YAML (Python reads at most 4,300 digits)
 
 
 def format_size(size: int) -> str:

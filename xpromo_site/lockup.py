@@ -36,6 +36,8 @@ class Box:
     max_height: float
 
 
+MAX_ASPECT = 1e6
+
 # the built-in theme's places: hero lockup and hub (lg), partner strip (md), cards (sm)
 BOXES = {
     "lg": Box(area=7200, max_width=240, max_height=64),
@@ -95,6 +97,9 @@ def fit_logos(shapes: Sequence[Shape], box: Box, max_ratio: float = 1.5) -> list
     sizes: list[tuple[float, float]] = []
     for shape in shapes:
         aspect = shape.width / shape.height if shape.width > 0 and shape.height > 0 else 1.0
+        # beyond a million to one a logo is drawn one pixel thin whatever its proportions;
+        # bounding them keeps the arithmetic finite (1e300 by 1e-300 is no ratio a float holds)
+        aspect = min(max(aspect, 1 / MAX_ASPECT), MAX_ASPECT)
         area = box.area * shape.weight
         sizes.append((math.sqrt(area * aspect), math.sqrt(area / aspect)))
     scale = min([1.0] + [min(box.max_width / w, box.max_height / h) for w, h in sizes])

@@ -107,6 +107,7 @@ class Partner:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     location: Location = field(default_factory=lambda: Location("partners.yaml"))
     website_location: Location | None = None
+    logo_location: Location | None = field(default=None, compare=False)  # its logo field
 
 
 @dataclass(frozen=True, slots=True)

@@ -296,6 +296,7 @@ def _partners(
                 extra=item["extra"] or {},
                 location=item_node.location,
                 website_location=location_of(item_node, "website"),
+                logo_location=location_of(item_node, "logo"),
             )
         )
     known = set(first_seen)

@@ -358,7 +358,12 @@ class Number(Spec):
 
     def check(self, node: Node, name: str, checker: Checker) -> Any:
         value = node.value if node.kind == "number" else None
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        if value is None:
+            return self.wrong(node, name, checker)
+        # a whole number of hundreds of digits is an int no float can hold: compare it as is
+        if isinstance(value, float) and not math.isfinite(value):
+            return self.wrong(node, name, checker)
+        if self.integer and value != int(value):
             return self.wrong(node, name, checker)
         if self.integer and isinstance(value, float) and not value.is_integer():
             return self.wrong(node, name, checker)  # (a whole float of 400 digits is not inf)

@@ -13,18 +13,22 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import subprocess
+import sys
 import threading
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
+from typing import Any
 
 import PIL
 import resvg_py
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 
 from .errors import Diagnostic, Location, XpromoError
+from .workers import TimedOut, WorkerError, call_with_timeout, can_fork
 
 WIDTH, HEIGHT = 1200, 630
 RENDERER_VERSION = "1"  # raise it whenever the drawing changes: every cached image is redrawn
@@ -46,6 +50,8 @@ _TITLE_SIZES = (68, 60, 54, 48, 44)
 _FOOTER_Y, _FOOTER_SIZE = 566, 24
 _ACCENT_HEIGHT = 18
 _XLINK = "{http://www.w3.org/1999/xlink}href"
+RASTER_SECONDS = 10.0  # a logo draws in milliseconds: beyond this, it is refused
+MAX_RASTER_SIDE = 1200  # pixels: no logo is drawn wider or higher than the image
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,26 +148,77 @@ def _without_outside_files(svg: bytes) -> str:
     return ElementTree.tostring(root, encoding="unicode")
 
 
+_RESVG_APART = """
+import json, sys, resvg_py
+options = json.loads(sys.stdin.buffer.read())
+try:
+    png = resvg_py.svg_to_bytes(**options)
+except ValueError as error:
+    sys.stderr.write(str(error))
+    sys.exit(3)
+sys.stdout.buffer.write(png)
+"""
+
+
+@lru_cache(maxsize=256)
+def _rasterise(svg: str, width: int, height: int) -> bytes:
+    """Return the SVG drawn by resvg to fit width x height pixels, as PNG bytes.
+
+    Raises ValueError when resvg cannot draw it and TimedOut when drawing takes longer
+    than RASTER_SECONDS: it runs in a process of its own, stopped then (forked, or where
+    this process may not fork, such as the preview server's, a new interpreter). Logos
+    lose their filter effects before they get here, but a megabyte can still ask a lot.
+    """
+    if not (0 < width <= MAX_RASTER_SIDE and 0 < height <= MAX_RASTER_SIDE):
+        raise ValueError(f"{width}x{height} pixels is beyond what a share image draws")
+    options: dict[str, Any] = {
+        "svg_string": svg,
+        "width": width,
+        "height": height,
+        "skip_system_fonts": True,
+        "font_files": [str(REGULAR_FONT), str(BOLD_FONT)],
+        "font_family": FONT_FAMILY,
+        "serif_family": FONT_FAMILY,
+        "sans_serif_family": FONT_FAMILY,
+        "monospace_family": FONT_FAMILY,
+    }
+    if can_fork():
+        return call_with_timeout(partial(resvg_py.svg_to_bytes, **options), RASTER_SECONDS)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", _RESVG_APART],
+            input=json.dumps(options).encode(),
+            capture_output=True,
+            timeout=RASTER_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise TimedOut(f"it took longer than {RASTER_SECONDS:g} seconds") from None
+    except OSError as error:
+        raise WorkerError(f"the renderer could not start ({error})") from None
+    if done.returncode == 3:
+        raise ValueError(done.stderr.decode("utf-8", "replace"))
+    if done.returncode != 0:
+        raise WorkerError(f"the renderer ended with exit status {done.returncode}")
+    return done.stdout
+
+
 def _logo_image(logo: Logo, width: int, height: int) -> Image.Image:
     """Return the logo scaled to fit width x height; raise XpromoError if it cannot be drawn."""
     try:
         if logo.path.lower().endswith(".svg"):
-            png = resvg_py.svg_to_bytes(
-                svg_string=_without_outside_files(logo.data),
-                width=width,
-                height=height,
-                skip_system_fonts=True,
-                font_files=[str(REGULAR_FONT), str(BOLD_FONT)],
-                font_family=FONT_FAMILY,
-                serif_family=FONT_FAMILY,
-                sans_serif_family=FONT_FAMILY,
-                monospace_family=FONT_FAMILY,
-            )
-            image = Image.open(io.BytesIO(png))
+            png = _rasterise(_without_outside_files(logo.data), width, height)
+            image = Image.open(io.BytesIO(png), formats=["PNG"])
+            if image.width > width or image.height > height:
+                raise ValueError(f"the renderer drew {image.width}x{image.height} pixels")
             image.load()
             return image.convert("RGBA")
         with Image.open(io.BytesIO(logo.data)) as source:
             image = source.convert("RGBA")
+    except TimedOut as error:
+        reason = f"drawing it was stopped: {error}"
+    except WorkerError as error:
+        reason = f"the renderer stopped: {error}"
     except UnidentifiedImageError:
         reason = "it is not a readable image"
     except ElementTree.ParseError as error:

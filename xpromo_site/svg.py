@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import math
 import re
 import warnings
 import xml.etree.ElementTree as ElementTree
@@ -70,10 +71,16 @@ _LOCAL_REF = re.compile(r"#[A-Za-z_][\w.:-]*")
 _RASTER_DATA = re.compile(r"data:image/(png|jpeg|jpg|webp|gif);base64,(.*)", re.I | re.S)
 _RASTER_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "webp": "WEBP", "gif": "GIF"}
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I | re.S)
+# filter effects: how long they take to draw grows with their numbers (feMorphology's radius,
+# feConvolveMatrix's order, feTurbulence's octaves), so a few bytes can take minutes
+EFFECTS = frozenset(name for name in ELEMENTS if name == "filter" or name.startswith("fe"))
+_EFFECT_PROPERTIES = frozenset({"filter", "-webkit-filter", "backdrop-filter"})
+_CSS_BLOCK = re.compile(r"\{([^{}]*)\}")
 _CSS_DANGER = ("@import", "expression(", "javascript:", "vbscript:", "-moz-binding", "behavior")
 _LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in)?\s*")
 _UNITS = {None: 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54}
 _UNITS["in"] = 96.0
+_DIGITS = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 class SvgError(Exception):
@@ -97,6 +104,7 @@ class SanitisedSvg:
     width: float
     height: float
     removed: tuple[str, ...]  # what could run script or load other files, with its line
+    effects: tuple[str, ...] = ()  # filter effects removed (keep_effects False), with lines
 
 
 class _Builder(ElementTree.TreeBuilder):
@@ -222,15 +230,33 @@ def _raster_ok(url: str) -> bool:
     return True
 
 
+def without_effects(declarations: str) -> str:
+    """Return CSS declarations (a style attribute's value) without filter properties."""
+    kept = [
+        part
+        for part in declarations.split(";")
+        if ":" not in part or part.partition(":")[0].strip().lower() not in _EFFECT_PROPERTIES
+    ]
+    return ";".join(kept)
+
+
+def _style_without_effects(css: str) -> str:
+    """Return a style sheet with the filter properties of its rules removed."""
+    return _CSS_BLOCK.sub(lambda block: "{" + without_effects(block[1]) + "}", css)
+
+
 class _Sanitiser:
-    def __init__(self, lines: dict[int, int], default_svg: bool) -> None:
+    def __init__(self, lines: dict[int, int], default_svg: bool, keep_effects: bool) -> None:
         self.lines = lines
         self.default_svg = default_svg  # the file has no namespace: read its tags as SVG
+        self.keep_effects = keep_effects
         self.removed: dict[str, None] = {}
+        self.effects: dict[str, None] = {}
 
-    def report(self, what: str, element: ElementTree.Element) -> None:
+    def report(self, what: str, element: ElementTree.Element, effect: bool = False) -> None:
         line = self.lines.get(id(element))
-        self.removed.setdefault(f"{what} (line {line})" if line else what, None)
+        found = self.effects if effect else self.removed
+        found.setdefault(f"{what} (line {line})" if line else what, None)
 
     def local_svg(self, element: ElementTree.Element) -> str | None:
         namespace, local = _split(element.tag)
@@ -273,6 +299,10 @@ class _Sanitiser:
             for name in [n for n in child.attrib if _split(n)[1] in ("href", "target")]:
                 del child.attrib[name]
             svg_local = "g"
+        if svg_local in EFFECTS and not self.keep_effects:
+            self.report(f"<{svg_local}>", child, effect=True)
+            self.drop(parent, child)
+            return
         if svg_local not in ELEMENTS:
             if svg_local == "script":
                 self.report("<script>", child)
@@ -290,9 +320,20 @@ class _Sanitiser:
                 self.report(f"<style> with {problem}", child)
                 self.drop(parent, child)
                 return
+            if not self.keep_effects:
+                self.clean_style_effects(child)
         self.clean(child, depth + 1)
         if svg_local in ("image", "use") and child.get("href") is None:
             self.drop(parent, child)
+
+    def clean_style_effects(self, style: ElementTree.Element) -> None:
+        css = "".join([style.text or "", *(c.tail or "" for c in style)])
+        cleaned = _style_without_effects(css)
+        if cleaned != css:
+            self.report("filter in <style>", style, effect=True)
+            for comment in list(style):
+                style.remove(comment)
+            style.text = cleaned
 
     def clean_attributes(self, element: ElementTree.Element, local: str) -> None:
         for name, value in list(element.attrib.items()):
@@ -316,11 +357,18 @@ class _Sanitiser:
                 if problem:
                     self.report(f"a style with {problem} on <{local}>", element)
                     continue
+                if not self.keep_effects and without_effects(value) != value:
+                    self.report(f"filter in the style on <{local}>", element, effect=True)
+                    value = without_effects(value)
             elif "url(" in value.lower():
                 problem = css_problem(value)
                 if problem:
                     self.report(f"{problem} in {attribute} on <{local}>", element)
                     continue
+            if attribute == "filter" and not self.keep_effects:
+                # a reference to a filter that is gone would stop the element being drawn
+                self.report(f"filter on <{local}>", element, effect=True)
+                continue
             if attribute in ATTRIBUTES or attribute.startswith("aria-"):
                 element.set(attribute, value)
 
@@ -344,13 +392,23 @@ class _Sanitiser:
         parent.remove(child)
 
 
-def _length(value: str | None) -> float | None:
+def _length(value: str | None, name: str) -> float | None:
+    """Return a width or height in pixels, None when it is not a positive length.
+
+    Raises SvgError when it is a length too large to draw (1e999, hundreds of digits).
+    """
     if value is None:
         return None
     match = _LENGTH.fullmatch(value)
     if not match:
         return None
     number = float(match[1]) * _UNITS[match[2]]
+    if not math.isfinite(number):
+        raise SvgError(
+            f"the SVG's {name} '{value.strip()[:40]}' is too large to draw",
+            1,
+            f'write the {name} in pixels, such as width="120" height="32"',
+        )
     return number if number > 0 else None
 
 
@@ -362,14 +420,21 @@ def _proportions(root: ElementTree.Element) -> tuple[float, float]:
             numbers = [float(p) for p in parts]
         except ValueError:
             numbers = []
-        if len(numbers) == 4 and numbers[2] > 0 and numbers[3] > 0:
-            return numbers[2], numbers[3]
+        if len(numbers) == 4 and all(math.isfinite(n) for n in numbers):
+            if numbers[2] > 0 and numbers[3] > 0:
+                return numbers[2], numbers[3]
+        elif len(numbers) == 4 and all(_DIGITS.fullmatch(p) for p in parts):
+            raise SvgError(  # 1e999, or hundreds of digits: no renderer can use it
+                f"the SVG's viewBox '{view_box[:40]}' holds a number too large to draw",
+                1,
+                'write it as viewBox="0 0 <width> <height>", such as viewBox="0 0 120 32"',
+            )
         raise SvgError(
             f"the SVG's viewBox '{view_box[:40]}' is not four numbers",
             1,
             'write it as viewBox="0 0 <width> <height>", such as viewBox="0 0 120 32"',
         )
-    width, height = _length(root.get("width")), _length(root.get("height"))
+    width, height = _length(root.get("width"), "width"), _length(root.get("height"), "height")
     if width is None or height is None:
         raise SvgError(
             "the SVG has no viewBox and no width and height in pixels, "
@@ -381,8 +446,12 @@ def _proportions(root: ElementTree.Element) -> tuple[float, float]:
     return width, height
 
 
-def sanitise_svg(data: bytes) -> SanitisedSvg:
+def sanitise_svg(data: bytes, keep_effects: bool = True) -> SanitisedSvg:
     """Return the safe, deterministic version of an SVG file.
+
+    With keep_effects False, filter effects go too (`<filter>`, its fe* primitives,
+    filter attributes and CSS filter properties), listed in `effects`: a logo is
+    rasterised, and a filter can take minutes to draw.
 
     Raises SvgError when the file cannot be made safe or used: not XML, entities or an
     external DTD, a root other than <svg>, nesting deeper than MAX_DEPTH, unknown
@@ -396,13 +465,19 @@ def sanitise_svg(data: bytes) -> SanitisedSvg:
             1,
             "export the image as SVG from a vector editor",
         )
-    sanitiser = _Sanitiser(lines, default_svg=namespace == "")
+    sanitiser = _Sanitiser(lines, default_svg=namespace == "", keep_effects=keep_effects)
     sanitiser.clean(root, 0)
     width, height = _proportions(root)
     parts: list[str] = []
     _serialise(root, parts, root=True)
     parts.append("\n")
-    return SanitisedSvg("".join(parts).encode("utf-8"), width, height, tuple(sanitiser.removed))
+    return SanitisedSvg(
+        "".join(parts).encode("utf-8"),
+        width,
+        height,
+        tuple(sanitiser.removed),
+        tuple(sanitiser.effects),
+    )
 
 
 def _serialise(element: ElementTree.Element, parts: list[str], root: bool = False) -> None:

@@ -10,6 +10,7 @@ refused).
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,7 +203,9 @@ def _color_object(value: Node, token: str) -> str:
             f"token '{token}': colorSpace '{space}' cannot be converted by xpromo",
             f"add a 'hex' fallback, or use one of {', '.join(COLOR_SPACES)}",
         )
-    numbers = _components(components, value, token)
+    numbers = _components(components, value, token, fallback is not None)
+    if numbers is None:  # a component no float holds: the hex says which colour it is
+        return fallback  # type: ignore[return-value]
     converted = convert_to_hex(space, numbers)
     if converted is None:
         if fallback:
@@ -216,7 +219,10 @@ def _color_object(value: Node, token: str) -> str:
     return converted
 
 
-def _components(node: Node | None, value: Node, token: str) -> list[float]:
+def _components(
+    node: Node | None, value: Node, token: str, has_fallback: bool = False
+) -> list[float] | None:
+    """Return the three components; None when one is too large and a hex fallback exists."""
     if node is None or node.kind != "list" or len(node.value) != 3:
         raise _problem(
             node.location if node is not None else value.location,
@@ -227,14 +233,34 @@ def _components(node: Node | None, value: Node, token: str) -> list[float]:
     for item in node.value:
         if item.kind == "text" and item.value == "none":
             numbers.append(0.0)
-        elif item.kind == "number":
+        elif item.kind == "number" and _finite(item.value):
             numbers.append(float(item.value))
+        elif item.kind == "number" and has_fallback:
+            return None
+        elif item.kind == "number":
+            raise _problem(
+                item.location,
+                f"token '{token}': component {_shown(item.raw)} is too large to be a colour",
+                'components are small numbers, for example "components": [0.04, 0.37, 1]',
+            )
         else:
             raise _problem(
                 item.location,
                 f"token '{token}': component {item.describe()} is not a number",
             )
     return numbers
+
+
+def _finite(value: float) -> bool:
+    """True when value is a number a float holds: not inf, nan or hundreds of digits."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _shown(raw: str) -> str:
+    return raw if len(raw) <= 24 else raw[:21] + "..."
 
 
 def load_tokens(root: Path, rel: str) -> TokenFile:

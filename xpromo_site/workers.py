@@ -24,6 +24,7 @@ import signal
 import struct
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -58,6 +59,11 @@ def worker_count(tasks: int, minimum: int) -> int:
     if not _fork_is_safe():
         return 1
     return count
+
+
+def can_fork() -> bool:
+    """True when this process may fork workers (Linux, no other threads running)."""
+    return _fork_is_safe()
 
 
 def _fork_is_safe() -> bool:
@@ -244,3 +250,65 @@ def split(items: Sequence[Chunk], workers: int, per_worker: int = 8) -> list[Seq
     count = max(1, min(len(items), workers * per_worker))
     size = -(-len(items) // count)
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+class TimedOut(Exception):
+    """A call run by `call_with_timeout` did not finish in time; it was stopped."""
+
+
+def call_with_timeout(function: Callable[[], Result], seconds: float) -> Result:
+    """Return function(), run in a forked process that is killed after seconds.
+
+    Raises TimedOut when it takes longer, WorkerError when the process ends without an
+    answer, and what function raised when that can travel back. Where fork is unsafe
+    (see worker_count) function runs here, without a time limit.
+    """
+    if not _fork_is_safe():
+        return function()
+    answer_in, answer_out = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.close(answer_in)
+            try:
+                message = pickle.dumps((True, function()))
+            except Exception as error:  # sent back as data, raised in the caller
+                message = pickle.dumps((False, error))
+            _write_all(answer_out, message)
+        finally:
+            os._exit(0)
+    os.close(answer_out)
+    try:
+        data = _read_until(answer_in, time.monotonic() + seconds)
+    finally:
+        os.close(answer_in)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+    if data is None:
+        raise TimedOut(f"it took longer than {seconds:g} second{'s' * (seconds != 1)}")
+    try:
+        ok, value = pickle.loads(data)
+    except Exception:
+        raise WorkerError("the process ended without an answer") from None
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """Return everything written to fd until it is closed, or None at the deadline."""
+    parts: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            return None
+        part = os.read(fd, 1 << 20)
+        if not part:
+            return b"".join(parts)
+        parts.append(part)

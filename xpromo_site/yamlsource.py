@@ -8,6 +8,7 @@ YAML header and body, keeping the line offset of each.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,6 @@ import yaml
 from .errors import Diagnostic, Location, XpromoError
 from .limits import (
     MAX_DEPTH,
-    MAX_NUMBER_CHARACTERS,
     MAX_SOURCE_BYTES,
     MAX_YAML_VALUES,
     FileProblem,
@@ -70,7 +70,7 @@ class Node:
             "mapping": "a mapping",
             "list": "a list",
             "text": f"'{self.raw}'",
-            "number": self.raw,
+            "number": self.raw if len(self.raw) <= 40 else self.raw[:37] + "...",
             "boolean": self.raw,
             "timestamp": self.raw,
             "null": "nothing",
@@ -218,17 +218,11 @@ class _Builder:
             "boolean": self.constructor.construct_yaml_bool,
             "null": self.constructor.construct_yaml_null,
         }
-        if kind == "number" and len(raw) > MAX_NUMBER_CHARACTERS:
-            self.problems.append(
-                Diagnostic(
-                    location,
-                    f"the number is too long ({len(raw)} characters; at most "
-                    f"{MAX_NUMBER_CHARACTERS})",
-                    "write it with fewer digits, or quote it to keep it as text",
-                )
-            )
-            return Node("text", raw, location, raw)
-        return Node(kind, constructors[kind](node), location, raw)
+        try:
+            value = constructors[kind](node)
+        except ValueError:  # an integer of thousands of digits: more than any number holds
+            value = -math.inf if raw.lstrip().startswith("-") else math.inf
+        return Node(kind, value, location, raw)
 
 
 def _too_many(location: Location) -> XpromoError:
