@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
 import re
 import shutil
 import subprocess
@@ -158,6 +159,7 @@ def test_every_module_opens_with_a_docstring() -> None:
 PUBLIC_API = {
     "BuildReport": "build",
     "Diagnostic": "errors",
+    "FolderError": "errors",
     "LinksReport": "build",
     "Location": "errors",
     "Reporter": "build",
@@ -258,3 +260,16 @@ def test_compact_css_drops_comments_and_indentation_only() -> None:
         '/* a comment */\n.a {\n  content: "/* not a comment */";\n}\n\n/* x */ .b{color:red}\n'
     )
     assert compact_css(source) == '.a {\ncontent: "/* not a comment */";\n}\n.b{color:red}\n'
+
+
+def test_the_package_type_checks() -> None:
+    """mypy finds nothing in the package (it is in the test extra, so CI always runs it)."""
+    pytest.importorskip("mypy")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--cache-dir", os.devnull, "xpromo_site"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -3,7 +3,8 @@
 The public API is what ``__all__`` lists: ``check`` (validate and render a program,
 writing nothing), ``list_links`` (every tracked link, without rendering), their reports,
 the progress ``Reporter`` protocol, and the error types: ``XpromoError`` holds located
-``Diagnostic`` objects (a ``Location`` and a ``Severity``); building and publishing is
+``Diagnostic`` objects (a ``Location`` and a ``Severity``), ``FolderError`` says which
+folder the system refused to write (read-only, full disk); building and publishing is
 ``xpromo_site.build.build`` (the package attribute ``build`` is that module). Every other
 module is internal and may change between releases.
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import Diagnostic, Location, Severity, XpromoError
+from .errors import Diagnostic, FolderError, Location, Severity, XpromoError
 
 if TYPE_CHECKING:
     from .build import BuildReport, LinksReport, Reporter, check, list_links
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BuildReport",
     "Diagnostic",
+    "FolderError",
     "LinksReport",
     "Location",
     "Reporter",

@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 
 EXIT_INPUT = 1
 EXIT_INTERNAL = 70
-_state = {"debug": False}
 
 
 def _today(value: str | None) -> dt.date:
@@ -186,7 +185,7 @@ images_option = click.option(
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def cli(debug: bool) -> None:
     """Build co-branded cross-promotion sites with tracked links."""
-    _state["debug"] = debug
+    # --debug is read by main, which prints the traceback of an internal error
 
 
 def _summary(report: BuildReport, verb: str, where: str, verbose: bool) -> str:
@@ -709,14 +708,13 @@ def links_command(
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; never lets a traceback reach the user unless --debug."""
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        cli.main(
-            args=list(argv) if argv is not None else None, prog_name="xpromo", standalone_mode=True
-        )
+        cli.main(args=args, prog_name="xpromo", standalone_mode=True)
     except SystemExit:
         raise
     except Exception as error:  # a bug in xpromo, not bad input
-        if _state["debug"]:
+        if _debug(args):
             traceback.print_exc()
         click.echo(
             f"xpromo: internal error: {type(error).__name__}: {error} "
@@ -724,3 +722,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+def _debug(args: Sequence[str]) -> bool:
+    """True when --debug stands among the options before the command (the group's own)."""
+    for arg in args:
+        if arg == "--debug":
+            return True
+        if not arg.startswith("-"):
+            return False
+    return False

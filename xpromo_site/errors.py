@@ -1,10 +1,22 @@
 """Locations, diagnostics and the one error type every module raises for bad input.
 
-Exception tree::
+Exception tree: what reaches the command line, and what never leaves the package::
 
     XpromoError                 bad input: carries one or more located Diagnostics
+                                (exit 1)
     FolderError                 the user's environment: a folder the build must write
-                                refused (read-only, full disk, no permission)
+                                refused (read-only, full disk, no permission) (exit 1)
+    scaffold.ScaffoldError      a request `xpromo new` cannot carry out (usage, exit 2)
+
+    Internal, each turned into a located XpromoError where the input is known:
+    limits.FileProblem          a file that is not a regular file, or too large
+    images.ImageProblem         a file that cannot be published as an image
+    svg.SvgError                an SVG that cannot be made safe
+    workers.WorkerError         a worker process that died or sent what cannot be read
+    workers.TimedOut            a bounded call (a logo's rasterising) that ran too long
+
+Anything else that escapes is a bug: the command line prints it as an internal error
+(exit 70).
 """
 
 from __future__ import annotations

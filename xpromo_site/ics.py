@@ -117,13 +117,13 @@ def _timezone(tzid: str, first_date: dt.date, last_date: dt.date) -> bytes:
     timezone.add("tzid", tzid)
     # the observance in force from the first day, so earlier times have one too
     observances = {_observance(first): [first.replace(tzinfo=None)]}
-    offset = first.utcoffset()
+    offset = _utc_offset(first)
     for change in _transitions(zone, start, end):
         before = offset
         after = change.astimezone(zone)
         key = (*_observance(after)[:3], before)
-        observances.setdefault(key, []).append((change + before).replace(tzinfo=None))  # type: ignore[operator]
-        offset = after.utcoffset()
+        observances.setdefault(key, []).append((change + before).replace(tzinfo=None))
+        offset = _utc_offset(after)
     for (kind, name, to, before), onsets in observances.items():
         part = icalendar.TimezoneDaylight() if kind == "DAYLIGHT" else icalendar.TimezoneStandard()
         part.add("dtstart", onsets[0])
@@ -135,6 +135,11 @@ def _timezone(tzid: str, first_date: dt.date, last_date: dt.date) -> bytes:
         part.add("tzoffsetto", to)
         timezone.add_component(part)
     return bytes(timezone.to_ical())
+
+
+def _utc_offset(moment: dt.datetime) -> dt.timedelta:
+    """Return the UTC offset of an aware moment."""
+    return moment.utcoffset() or dt.timedelta()
 
 
 def _observance(moment: dt.datetime) -> tuple[str, str, dt.timedelta, dt.timedelta]:

@@ -103,15 +103,6 @@ def removed_summary(removed: tuple[str, ...], shown: int = 4) -> str:
     return "; ".join(parts)
 
 
-def image_problem(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> str | None:
-    """Return what is wrong with the image file at path, or None when it is usable."""
-    try:
-        prepare_image(path, max_pixels)
-    except ImageProblem as problem:
-        return problem.message
-    return None
-
-
 def _open(data: bytes, expected: str) -> Image.Image:
     try:
         return Image.open(io.BytesIO(data), formats=[expected])

@@ -12,6 +12,7 @@ import json
 import json.decoder
 import json.scanner
 import re
+from collections.abc import Callable
 
 from .errors import Diagnostic, Location, XpromoError
 from .limits import MAX_DEPTH
@@ -29,6 +30,10 @@ _HINTS = (
     ("Invalid control character", "a line break inside a string must be written \\n"),
     ("Unterminated string", "a string is not closed with a double quote"),
 )
+
+
+# the standard library's JSON string reader (C where it has it), typed for the checker
+_scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 def _error(path: str, line: int, col: int, message: str, hint: str | None = None) -> XpromoError:
@@ -65,7 +70,7 @@ class _Reader:
         if char == "[":
             return self.sequence(index, depth, location)
         if char == '"':
-            text, end = json.decoder.scanstring(self.text, index + 1)
+            text, end = _scanstring(self.text, index + 1)
             return Node("text", text, location, text), end
         for literal, kind, value in (
             ("true", "boolean", True),
@@ -90,7 +95,7 @@ class _Reader:
         index = self.skip(index + 1)
         while self.text[index] != "}":
             key_location = self.location(index)
-            key, index = json.decoder.scanstring(self.text, index + 1)
+            key, index = _scanstring(self.text, index + 1)
             index = self.skip(self.skip(index) + 1)  # the colon
             child, index = self.value(index, depth + 1)
             if key in children:

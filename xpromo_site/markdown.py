@@ -228,7 +228,7 @@ class _Renderer:
             problem = url_problem(url, image=attribute == "src")
             if problem is not None:
                 self.collector.error(location, *problem)
-                token.attrs.pop(attribute, None)
+                token.attrs.pop(str(attribute), None)
                 continue
             if attribute == "href":
                 reading = read(url)

@@ -52,7 +52,8 @@ class QrRequest:
     @property
     def key(self) -> str:
         """Return the hex digest of every input of the code's two files."""
-        inputs = [QR_VERSION, segno.__version__, PIL.__version__, self.url, self.dark]
+        inputs: list[str | int] = [QR_VERSION, segno.__version__, PIL.__version__, self.url]
+        inputs.append(self.dark)
         inputs += [ERROR_LEVEL, SVG_SCALE, PNG_SCALE, BORDER]
         return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
 

@@ -36,7 +36,6 @@ from .enablement import (
     kit_zip,
     kit_zip_path,
     print_qr,
-    qr_requests,
     share_image,
     size_label,
 )
@@ -47,8 +46,8 @@ from .links import TrackedLink
 from .lockup import BOXES, Fit, Shape, fit_logos, weights
 from .models import LINK_MARK, SEPARATORS, Body, Campaign, Partner
 from .pagecheck import PageVerdict, check_page, judge, shared
-from .qrcodes import QrCode, QrRequest, make_qr
-from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
+from .qrcodes import QrCode, QrRequest
+from .shareimages import HEIGHT, WIDTH, ShareImage, unique
 from .site import Published, Site, Status, Variant
 from .themes import Theme, compact_css, render_template, template_path
 from .workers import run, split
@@ -114,14 +113,6 @@ class Memory:
 
     def merge(self, result: dict[str, bytes]) -> None:
         self.files.update(result)
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """Every output file, and warnings about what the host or the policy cannot honour."""
-
-    files: list[OutputFile]
-    warnings: tuple[Diagnostic, ...]
 
 
 def format_date(day: dt.date) -> str:
@@ -233,8 +224,8 @@ class _Renderer:
         for image in self.share_images.values():
             self.out.add(image.path, images[image.path])
         self.asset_paths = {src: hashed_name(src, image.data) for src, image in assets.items()}
-        for src, out in self.asset_paths.items():
-            self.out.add(out, assets[src].data)
+        for src, hashed in self.asset_paths.items():
+            self.out.add(hashed, assets[src].data)
         self.fits: dict[tuple[str, str, str], Fit] = self._site_fits()
         self.lockups = {
             variant.path: self._lockup_fits(item, variant)
@@ -825,39 +816,6 @@ def sitemap_xml(urls: Iterable[str]) -> str:
     )
 
 
-def render_output(
-    site: Site,
-    theme: Theme,
-    assets: Mapping[str, PreparedImage],
-    host: str | None = None,
-    progress: Callable[[int], None] | None = None,
-    images: Mapping[str, bytes] | None = None,
-    qr_codes: Mapping[QrRequest, QrCode] | None = None,
-    draw: bool = True,
-) -> Rendered:
-    """Return every output file of the site, sorted by path, with warnings.
-
-    assets maps each referenced source asset path to its safe version (bytes and
-    proportions); host (default program.host) chooses the static host's files;
-    progress, when given, is called with the number of pages rendered since its last
-    call; images maps each share image's path (see plan_share_images) to its PNG bytes,
-    and qr_codes each QR code the kits need (see enablement.qr_requests) to its files;
-    both are made here when not given. With draw False, pages and kits go without share
-    images and QR codes (images and qr_codes are then not needed). Raises XpromoError
-    for template errors, undrawable logos and pages that would show an affiliate link
-    without the disclosure.
-    """
-    if images is None:
-        logos = {src: image.data for src, image in assets.items()}
-        images = draw_share_images(plan_share_images(site, logos)) if draw else {}
-    if qr_codes is None:
-        qr_codes = {request: make_qr(request) for request in qr_requests(site)} if draw else {}
-    memory = Memory()
-    warnings = render_site(site, theme, assets, memory, Memory, host, progress, images, qr_codes)
-    files = [OutputFile(path, data) for path, data in sorted(memory.files.items())]
-    return Rendered(files, warnings)
-
-
 def render_site(
     site: Site,
     theme: Theme,
@@ -873,10 +831,16 @@ def render_site(
 ) -> tuple[Diagnostic, ...]:
     """Render every output file of the site into out; return warnings.
 
-    images and qr_codes are as render_output takes them (empty with draw False).
+    assets maps each referenced source asset path to its safe version (bytes and
+    proportions); host (default program.host) chooses the static host's files;
+    progress, when given, is called with the number of pages rendered since its last
+    call; images maps each share image's path (see plan_share_images) to its PNG bytes,
+    and qr_codes each QR code the kits need (see enablement.qr_requests) to its files
+    (both empty with draw False: pages and kits go without them).
     With workers above 1, campaign pages and hubs are rendered by that many forked
     processes, each into a sink from new_sink, merged into out in a fixed order: the
-    files are the same as with one. Raises what render_output raises.
+    files are the same as with one. Raises XpromoError for template errors, undrawable
+    logos and pages that would show an affiliate link without the disclosure.
     """
     renderer = _Renderer(
         site, theme, assets, images, qr_codes, host or site.program.host, out, draw

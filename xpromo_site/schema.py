@@ -663,7 +663,8 @@ class Struct(Spec):
             self.after(result, node, checker)
         return result
 
-    def _unknown(self, node: Node, key: str, name: str, checker: Checker) -> None:
+    def _unknown(self, node: Node, key: str, name: str, checker: Checker) -> list[str]:
+        """Report an unknown key; return the known key it was probably meant as, if any."""
         known = list(self.fields)
         close = difflib.get_close_matches(key, known, 1, 0.6) or difflib.get_close_matches(
             key.lower().replace("colour", "color"), known, 1, 0.6

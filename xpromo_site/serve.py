@@ -162,7 +162,8 @@ class DevServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        name = host.decode() if isinstance(host, bytes) else host
+        return f"http://{name}:{port}/"
 
     def rebuild(self) -> BuildState:
         """Build once; keep serving the previous site if this build fails. Never raises."""

@@ -208,7 +208,7 @@ def _logo_image(logo: Logo, width: int, height: int) -> Image.Image:
     try:
         if logo.path.lower().endswith(".svg"):
             png = _rasterise(_without_outside_files(logo.data), width, height)
-            image = Image.open(io.BytesIO(png), formats=["PNG"])
+            image: Image.Image = Image.open(io.BytesIO(png), formats=["PNG"])
             if image.width > width or image.height > height:
                 raise ValueError(f"the renderer drew {image.width}x{image.height} pixels")
             image.load()

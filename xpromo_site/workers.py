@@ -144,6 +144,7 @@ class _Pool:
             if not raw:
                 return
             (index,) = _INDEX.unpack(raw)
+            message: tuple[int, bool, Any, str | None]
             try:
                 message = (index, True, self.function(self.chunks[index]), None)
             except Exception as error:  # sent back, raised by the caller at its turn

@@ -138,13 +138,13 @@ def _syntax_error(error: yaml.MarkedYAMLError, path: str, line_offset: int) -> X
         location = Location(path, opened.line + 1 + line_offset, opened.column + 1)
         return XpromoError([Diagnostic(location, f"invalid YAML: {message}", hint)])
     mark = problem_mark or opened
-    line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
+    line: int = (mark.line + 1 + line_offset) if mark else 1 + line_offset
     col = (mark.column + 1) if mark else 1
     problem = (error.problem or error.context or "invalid YAML").strip()
     if error.context and error.problem and error.context.startswith("expected"):
         problem = f"{error.context.strip()}, {problem}"
-    hint = next((h for needle, h in _HINTS if needle in problem), None)
-    return XpromoError([Diagnostic(Location(path, line, col), f"invalid YAML: {problem}", hint)])
+    known = next((h for needle, h in _HINTS if needle in problem), None)
+    return XpromoError([Diagnostic(Location(path, line, col), f"invalid YAML: {problem}", known)])
 
 
 class _Builder:
@@ -168,6 +168,7 @@ class _Builder:
             return self.mapping(node, location, depth)
         if isinstance(node, yaml.SequenceNode):
             return Node("list", [self.build(item, depth + 1) for item in node.value], location)
+        assert isinstance(node, yaml.ScalarNode)
         return self.scalar(node, location)
 
     def mapping(self, node: yaml.MappingNode, location: Location, depth: int) -> Node:
@@ -264,6 +265,7 @@ def _deepest_within_limit(events: Iterator[yaml.Event], path: str, line_offset: 
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
+                assert mark is not None  # the parser marks every event it reads
                 raise XpromoError(
                     [
                         Diagnostic(
