@@ -248,24 +248,40 @@ def _lifecycle_warnings(site: Site) -> list[Diagnostic]:
     return warnings
 
 
-def _render(
-    root: Path,
-    today: dt.date,
-    strict: bool,
-    timings: dict[str, float],
-    reporter: Reporter,
-    cache: ImageCache,
-    out: Sink,
-    new_sink: Callable[[], Sink],
-    host: str | None = None,
-    draw: bool = True,
-    workers: int | None = None,
-) -> tuple[Site, Inputs, ImageStats]:
+@dataclass(frozen=True)
+class Options:
+    """What a build or check is asked beyond the program: the day it acts as of, whether
+    warnings are errors, the host (None: program.host), whether to draw images, and how
+    many processes render (None: one per core on large programs)."""
+
+    today: dt.date
+    strict: bool = False
+    host: str | None = None
+    images: bool = True
+    workers: int | None = None
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Where one run's results go: phase times, progress, images, and the output sinks."""
+
+    timings: dict[str, float]
+    reporter: Reporter
+    cache: ImageCache
+    out: Sink
+    new_sink: Callable[[], Sink]
+
+
+def _render(root: Path, options: Options, run: _Run) -> tuple[Site, Inputs, ImageStats]:
+    """Load, validate, assemble, draw and render the program under root into run.out."""
+    timings, reporter, strict = run.timings, run.reporter, options.strict
     reporter.phase("load", 0)
     with _timed(timings, "load"):
         inputs = load_inputs(root, strict)
     with _timed(timings, "assemble"):
-        site = assemble(inputs.program, inputs.partners, inputs.campaigns, inputs.pages, today)
+        site = assemble(
+            inputs.program, inputs.partners, inputs.campaigns, inputs.pages, options.today
+        )
     assets: dict[str, PreparedImage] = {}
     used = [p for partner in inputs.partners for p in (partner.logo, partner.logo_on_dark)]
     bodies = [item.campaign.body for item in site.published] + [p.body for p in site.pages]
@@ -279,14 +295,15 @@ def _render(
     images: dict[str, bytes] = {}
     qr_codes: dict[QrRequest, QrCode] = {}
     stats = ImageStats()
-    if draw:
+    if options.images:
         reporter.phase("images", 0)
         with _timed(timings, "images"):
-            images, qr_codes, stats = cache.process(
+            images, qr_codes, stats = run.cache.process(
                 plan_share_images(site, logos), qr_requests(site)
             )
     pages = sum(1 + len(item.variants) for item in site.published)
     reporter.phase("render", pages)
+    workers = options.workers
     if workers is None:
         workers = worker_count(pages, MIN_PAGES_PER_WORKER)
     with _timed(timings, "render"):
@@ -295,13 +312,13 @@ def _render(
             site,
             theme,
             assets,
-            out,
-            new_sink,
-            host,
+            run.out,
+            run.new_sink,
+            options.host,
             reporter.advance,
             images,
             qr_codes,
-            draw,
+            options.images,
             workers,
         )
     warnings = [*_lifecycle_warnings(site), *rendered]
@@ -349,19 +366,9 @@ def check(
     timings: dict[str, float] = {}
     drawn = ImageCache(cache or root / CACHE_DIR, writable=False)
     memory = Memory()
-    site, inputs, stats = _render(
-        root,
-        today,
-        strict,
-        timings,
-        reporter or NullReporter(),
-        drawn,
-        memory,
-        Memory,
-        host,
-        images,
-        1,
-    )
+    options = Options(today, strict, host, images, workers=1)
+    run = _Run(timings, reporter or NullReporter(), drawn, memory, Memory)
+    site, inputs, stats = _render(root, options, run)
     files = [OutputFile(path, data) for path, data in sorted(memory.files.items())]
     return BuildReport(site, files, inputs.warnings, timings, images=stats)
 
@@ -395,7 +402,8 @@ def build(
     try:
         with lock(folder, lambda: reporter.note(f"waiting for another build using {folder}/")):
             where = output
-            return _build(root, output, folder, today, strict, host, reporter, images, workers)
+            options = Options(today, strict, host, images, workers)
+            return _build(root, output, folder, options, reporter)
     except OSError as error:
         if error.errno not in ENVIRONMENT_ERRNOS:
             raise
@@ -403,15 +411,7 @@ def build(
 
 
 def _build(
-    root: Path,
-    output: Path,
-    folder: Path,
-    today: dt.date,
-    strict: bool,
-    host: str | None,
-    reporter: Reporter,
-    images: bool,
-    workers: int | None,
+    root: Path, output: Path, folder: Path, options: Options, reporter: Reporter
 ) -> BuildReport:
     """build, once it holds the lock of the cache folder."""
     timings: dict[str, float] = {}
@@ -424,20 +424,9 @@ def _build(
     staging = prepare(output)
     stage = Stage(staging, current)
     try:
+        run = _Run(timings, reporter, ImageCache(folder), stage, lambda: Stage(staging, current))
         with recording() as reads:
-            site, inputs, stats = _render(
-                root,
-                today,
-                strict,
-                timings,
-                reporter,
-                ImageCache(folder),
-                stage,
-                lambda: Stage(staging, current),
-                host,
-                images,
-                workers,
-            )
+            site, inputs, stats = _render(root, options, run)
         stage.add(MARKER, MARKER_TEXT)
         reporter.phase("write", len(stage.written))
         with _timed(timings, "write"):
@@ -451,6 +440,7 @@ def _build(
     current = {}
     records = [record(path, text) for path, text in files.items()]
     report = BuildReport(site, records, inputs.warnings, timings, written, stats)
+    today = options.today
     window = status_window(inputs.campaigns, today)
     if _theme_prints_date(root, inputs.program.theme):
         window = (today, today + dt.timedelta(days=1))
@@ -458,7 +448,10 @@ def _build(
         kept,
         Manifest(
             output=str(output),
-            options={**build_options(strict, host, images), "code": code_fingerprint()},
+            options={
+                **build_options(options.strict, options.host, options.images),
+                "code": code_fingerprint(),
+            },
             inputs=inputs_seen,
             valid_from=window[0].isoformat() if window[0] else None,
             valid_until=window[1].isoformat() if window[1] else None,
