@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .content import CAMPAIGN, PAGE
+from .frontmatter import CAMPAIGN, PAGE
 from .partners import ROOT
 from .schema import (
     CONTROL_CHARACTERS,

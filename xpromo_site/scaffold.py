@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .content import PLACEHOLDER_COPY, PLACEHOLDER_SUMMARY
+from .crosschecks import PLACEHOLDER_COPY, PLACEHOLDER_SUMMARY
 from .errors import Collector, XpromoError
 from .models import CAMPAIGN_TYPES
 from .partners import PARTNERS_FILE, load_program
