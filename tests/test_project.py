@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
+from pathlib import Path
 
 import pytest
 
@@ -129,13 +130,34 @@ def test_no_test_reads_the_wall_clock() -> None:
     assert found == []
 
 
-def _imports(module: str) -> set[str]:
-    """Return the package modules that module imports ("__init__" for the package itself)."""
-    tree = ast.parse((REPO / "xpromo_site" / f"{module}.py").read_text())
+PACKAGE = REPO / "xpromo_site"
+
+
+def _units() -> dict[str, list[Path]]:
+    """The layered units: each top-level module, and each subpackage with all its files."""
+    units = {p.stem: [p] for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    for folder in sorted(PACKAGE.iterdir()):
+        if (folder / "__init__.py").is_file():
+            units[folder.name] = sorted(folder.rglob("*.py"))
+    return units
+
+
+def _imports(unit: str) -> set[str]:
+    """Return the units that unit imports ("__init__" for the package itself); a
+    subpackage's imports of its own modules are its own business."""
+    units = _units()
     found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            found.add(node.module.split(".")[0] if node.module else "__init__")
+    for path in units[unit]:
+        depth = len(path.relative_to(PACKAGE).parts) - 1  # folders below the package
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom) or node.level == 0:
+                continue
+            if node.level - 1 < depth:
+                continue  # from inside its own subpackage
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:  # from . import a module, or a name the package itself defines
+                found.update(a.name if a.name in units else "__init__" for a in node.names)
     return found
 
 
@@ -150,13 +172,12 @@ def test_imports_point_one_way(module: str) -> None:
 
 
 def test_every_module_is_layered() -> None:
-    modules = {p.stem for p in (REPO / "xpromo_site").glob("*.py")} - {"__init__"}
-    assert modules == set(LAYERS)
+    assert set(_units()) == set(LAYERS)
 
 
 def test_every_module_opens_with_a_docstring() -> None:
-    for path in (REPO / "xpromo_site").glob("*.py"):
-        assert ast.get_docstring(ast.parse(path.read_text())), path.name
+    for path in PACKAGE.rglob("*.py"):
+        assert ast.get_docstring(ast.parse(path.read_text())), path.relative_to(PACKAGE)
 
 
 PUBLIC_API = {
