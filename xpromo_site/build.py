@@ -48,13 +48,13 @@ from .naming import lint_tracking
 from .output import (
     MARKER,
     MARKER_TEXT,
+    Entry,
     Record,
     Stage,
     discard,
     lock,
     prepare,
     publish,
-    record,
     survey,
 )
 from .partners import Roster, load_program
@@ -435,10 +435,11 @@ def _build(
     except BaseException:
         discard(staging)
         raise
-    files = dict(sorted(stage.records.items()))
+    entries = sorted(stage.records.items())
+    files = {path: known.text() for path, known in entries}
+    records = [known.at(path) for path, known in entries]
     del stage, before  # a large site's records: keep one copy
     current = {}
-    records = [record(path, text) for path, text in files.items()]
     report = BuildReport(site, records, inputs.warnings, timings, written, stats)
     today = options.today
     window = status_window(inputs.campaigns, today)
@@ -467,11 +468,11 @@ def _build(
     return report
 
 
-def _recorded(previous: Manifest | None, output: Path) -> dict[str, str]:
+def _recorded(previous: Manifest | None, output: Path) -> dict[str, Entry]:
     """Return the files the last build into output recorded: path → entry."""
     if previous is None or previous.output != str(output):
         return {}
-    return previous.files
+    return {path: Entry.parse(text) for path, text in previous.files.items()}
 
 
 def _theme_files(root: Path, theme: str) -> set[str]:

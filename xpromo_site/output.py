@@ -59,18 +59,32 @@ class Record:
     mtime_ns: int
 
 
-def entry(size: int, mtime_ns: int, digest: str) -> str:
-    """Return a file's record as the manifest keeps it: one short string, "size mtime digest".
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the output keeps of one file it holds: its size, mtime and content digest.
 
-    A large site has tens of thousands of files; one string each keeps that small.
+    The manifest stores it as one short string (text, parse): a large site has tens of
+    thousands of files.
     """
-    return f"{size} {mtime_ns} {digest}"
 
+    size: int
+    mtime_ns: int
+    digest: str
 
-def record(path: str, text: str) -> Record:
-    """Return the Record of the file at path from its entry."""
-    size, mtime, digest = text.split(" ")
-    return Record(path, int(size), digest, int(mtime))
+    def text(self) -> str:
+        return f"{self.size} {self.mtime_ns} {self.digest}"
+
+    @classmethod
+    def parse(cls, text: str) -> Entry:
+        size, mtime, digest = text.split(" ")
+        return cls(int(size), int(mtime), digest)
+
+    def unchanged(self, found: os.stat_result) -> bool:
+        """True when the file on disk (its stat) is as this entry recorded it."""
+        return self.size == found.st_size and self.mtime_ns == found.st_mtime_ns
+
+    def at(self, path: str) -> Record:
+        return Record(path, self.size, self.digest, self.mtime_ns)
 
 
 def digest_of(data: bytes) -> str:
@@ -128,18 +142,18 @@ class Survey:
     """What the output folder holds before a build: the recorded files still unchanged, and
     every other entry (edited files, files put there by hand, symbolic links)."""
 
-    current: dict[str, str]  # path → entry
+    current: dict[str, Entry]  # path → its entry
     others: list[str]
 
 
-def survey(output: Path, recorded: Mapping[str, str]) -> Survey:
+def survey(output: Path, recorded: Mapping[str, Entry]) -> Survey:
     """Walk the output folder (its target) once and sort what it holds (see Survey).
 
-    recorded maps paths to entries (see entry). A file counts as current when its size
+    recorded maps paths to their Entry. A file counts as current when its size
     and mtime are the recorded ones; anything else is written again if the site has
     it, and removed if not.
     """
-    current: dict[str, str] = {}
+    current: dict[str, Entry] = {}
     others: list[str] = []
     stack = [(str(target(output)), "")]
     while stack:
@@ -155,12 +169,15 @@ def survey(output: Path, recorded: Mapping[str, str]) -> Survey:
             if found.is_dir(follow_symlinks=False):
                 stack.append((found.path, name + "/"))
                 continue
-            text = recorded.get(name)
-            if text is not None and not found.is_symlink():
-                stat = found.stat(follow_symlinks=False)
-                if text.startswith(f"{stat.st_size} {stat.st_mtime_ns} "):
-                    current[name] = text
-                    continue
+            known = recorded.get(name)
+            unchanged = known is not None and not found.is_symlink()
+            if (
+                known is not None
+                and unchanged
+                and known.unchanged(found.stat(follow_symlinks=False))
+            ):
+                current[name] = known
+                continue
             others.append(name)
     return Survey(current, others)
 
@@ -173,16 +190,16 @@ class Stage:
     each its own files.
     """
 
-    def __init__(self, staging: Path, current: Mapping[str, str]) -> None:
+    def __init__(self, staging: Path, current: Mapping[str, Entry]) -> None:
         self.staging = staging
         self.current = current
-        self.records: dict[str, str] = {}  # path → entry
+        self.records: dict[str, Entry] = {}  # path → its entry
         self.written: dict[str, None] = {}  # paths written into the staging folder, in order
         self._made: set[Path] = set()
 
-    def _same(self, path: str, size: int, digest: str) -> str | None:
+    def _same(self, path: str, size: int, digest: str) -> Entry | None:
         old = self.current.get(path)
-        if old is not None and old.endswith(digest) and old.startswith(f"{size} "):
+        if old is not None and old.digest == digest and old.size == size:
             return old
         return None
 
@@ -190,7 +207,7 @@ class Stage:
         """Take the file at path (relative, "/"-separated) with its final bytes."""
         digest = digest_of(data)
         taken = self.records.get(path)
-        if taken is not None and taken.endswith(digest):
+        if taken is not None and taken.digest == digest:
             return  # the same file again (a share image two pages use)
         old = self._same(path, len(data), digest)
         if old is not None:
@@ -209,7 +226,7 @@ class Stage:
             mtime = os.fstat(handle).st_mtime_ns  # set by the last write
         finally:
             os.close(handle)
-        self.records[path] = entry(len(data), mtime, digest)
+        self.records[path] = Entry(len(data), mtime, digest)
         self.written[path] = None
 
     def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
@@ -233,14 +250,14 @@ class Stage:
             target.unlink()
             self.records[path] = old
             return
-        self.records[path] = entry(size, mtime, hashed.hexdigest())
+        self.records[path] = Entry(size, mtime, hashed.hexdigest())
         self.written[path] = None
 
-    def result(self) -> tuple[dict[str, str], list[str]]:
+    def result(self) -> tuple[dict[str, Entry], list[str]]:
         """Return what this Stage took (entries, paths written), for another Stage's merge."""
         return self.records, list(self.written)
 
-    def merge(self, result: tuple[dict[str, str], Iterable[str]]) -> None:
+    def merge(self, result: tuple[dict[str, Entry], Iterable[str]]) -> None:
         """Take the entries of files another Stage (a worker's) handled."""
         records, written = result
         self.records.update(records)
