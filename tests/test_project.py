@@ -20,6 +20,7 @@ from tests.conftest import REPO
 
 LAYERS = {
     "errors": 0,
+    "source": 2,
     "sources": 0,
     "urls": 0,
     "tracking": 1,
@@ -28,12 +29,10 @@ LAYERS = {
     "analytics": 0,
     "kit": 0,
     "ics": 0,
-    "yamlsource": 1,
     "images": 2,
     "qrcodes": 2,
     "shareimages": 1,
     "models": 1,
-    "schema": 2,
     "markdown": 2,
     "pagecheck": 1,
     "structured": 2,
@@ -43,7 +42,6 @@ LAYERS = {
     "lockup": 0,
     "svg": 1,
     "contrast": 1,
-    "jsonsource": 2,
     "tokens": 3,
     "brand": 4,
     "frontmatter": 3,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from xpromo_site.errors import Location, XpromoError
-from xpromo_site.jsonsource import load_json
+from xpromo_site.source.jsonsource import load_json
 from xpromo_site.tokens import TokenFile, load_tokens
 
 WHERE = Location("partners.yaml", 16, 7)

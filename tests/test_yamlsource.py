@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from xpromo_site import yamlsource
 from xpromo_site.errors import Location, XpromoError
-from xpromo_site.yamlsource import load_yaml, read_source, split_front_matter
+from xpromo_site.source import yamlsource
+from xpromo_site.source.yamlsource import load_yaml, read_source, split_front_matter
 
 
 def test_every_node_keeps_its_line_and_column() -> None:

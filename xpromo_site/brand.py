@@ -12,9 +12,10 @@ from .errors import Diagnostic, Location, XpromoError
 from .images import ImageProblem, PreparedImage, prepare_image, removed_summary
 from .limits import MAX_LOGO_PIXELS
 from .models import Colors
-from .schema import INVALID, Asset, Checker, ColorOrToken, Field, Struct, describe
+from .source.fields import Asset, ColorOrToken
+from .source.schema import INVALID, Checker, Field, Struct, describe
+from .source.yamlsource import Node
 from .tokens import ALIAS, Resolved, TokenFile, load_tokens
-from .yamlsource import Node
 
 ROLES = ("primary", "on_primary", "text", "background", "accent", "link")
 REQUIRED_ROLES = ("primary", "on_primary", "text", "background")

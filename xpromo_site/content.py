@@ -44,7 +44,7 @@ from .models import (
     Page,
     Referral,
 )
-from .schema import (
+from .source.schema import (
     INVALID,
     SLUG_RE,
     Checker,
@@ -53,8 +53,8 @@ from .schema import (
     is_valid,
     suggest_slug,
 )
+from .source.yamlsource import Node, load_yaml, read_source, split_front_matter
 from .workers import run, split, worker_count
-from .yamlsource import Node, load_yaml, read_source, split_front_matter
 
 
 def _markdown_files(root: Path, folder: str, collector: Collector) -> list[tuple[str, Path]]:

@@ -12,13 +12,13 @@ from .frontmatter import CAMPAIGNS_DIR, TYPE_BLOCKS
 from .models import (
     Campaign,
 )
-from .schema import (
+from .source.schema import (
     INVALID,
     Checker,
     check_known,
     suggest_slug,
 )
-from .yamlsource import Node
+from .source.yamlsource import Node
 
 
 def check_vanity(

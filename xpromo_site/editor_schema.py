@@ -14,26 +14,20 @@ from typing import Any
 
 from .frontmatter import CAMPAIGN, PAGE
 from .partners import ROOT
-from .schema import (
-    CONTROL_CHARACTERS,
-    Anything,
+from .source.fields import (
     Asset,
     Boolean,
     Color,
     ColorOrToken,
     Date,
     DateTime,
-    ListOf,
     LockupSpec,
-    MapOf,
     Number,
     OneOf,
-    Spec,
-    Struct,
-    Text,
     TimeZone,
     Url,
 )
+from .source.schema import CONTROL_CHARACTERS, Anything, ListOf, MapOf, Spec, Struct, Text
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DOCUMENTS = {

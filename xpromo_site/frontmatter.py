@@ -10,32 +10,34 @@ from .limits import MAX_CAMPAIGN_PARTNERS
 from .models import (
     CAMPAIGN_TYPES,
 )
-from .schema import (
-    INVALID,
-    SLUG_PATTERN,
-    SLUG_RE,
-    Anything,
+from .source.fields import (
     Boolean,
-    Checker,
     Date,
     DateTime,
-    Field,
-    ListOf,
     LockupSpec,
-    MapOf,
     OneOf,
-    Struct,
-    Text,
     TimeZone,
     Url,
     browser_reading,
     slug,
+)
+from .source.schema import (
+    INVALID,
+    SLUG_PATTERN,
+    SLUG_RE,
+    Anything,
+    Checker,
+    Field,
+    ListOf,
+    MapOf,
+    Struct,
+    Text,
     suggest_slug,
 )
+from .source.yamlsource import Node
 from .sources import source_expression
 from .tracking import is_trackable
 from .urls import read
-from .yamlsource import Node
 
 CAMPAIGNS_DIR = "content/campaigns"
 PAGES_DIR = "content/pages"

@@ -23,26 +23,21 @@ from .models import (
     PartnerTracking,
     Program,
 )
-from .schema import (
+from .source.fields import Asset, Boolean, LockupSpec, Number, OneOf, Url, slug
+from .source.schema import (
     INVALID,
     SLUG_PATTERN,
     Anything,
-    Asset,
-    Boolean,
     Checker,
     Field,
     ListOf,
-    LockupSpec,
-    Number,
-    OneOf,
     Struct,
     Text,
-    Url,
     check_known,
     describe,
     is_valid,
-    slug,
 )
+from .source.yamlsource import Node, load_yaml, read_source
 from .trackingspec import (
     PARTNER_TRACKING,
     TRACKING_PROGRAM,
@@ -50,7 +45,6 @@ from .trackingspec import (
     location_of,
     program_tracking,
 )
-from .yamlsource import Node, load_yaml, read_source
 
 PARTNERS_FILE = "partners.yaml"
 LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")

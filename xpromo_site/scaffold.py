@@ -15,7 +15,7 @@ from .crosschecks import PLACEHOLDER_COPY, PLACEHOLDER_SUMMARY
 from .errors import Collector, XpromoError
 from .models import CAMPAIGN_TYPES
 from .partners import PARTNERS_FILE, load_program
-from .schema import SLUG_PATTERN, suggest_slug
+from .source.schema import SLUG_PATTERN, suggest_slug
 
 SCHEMA_DIR = "schemas"
 PARTNERS_SCHEMA = f"{SCHEMA_DIR}/partners.schema.json"

@@ -11,21 +11,10 @@ from typing import Any
 
 from .errors import Location
 from .models import BUILT_IN_CHANNELS, EXISTING_UTM, Channel, Located, ProgramTracking
-from .schema import (
-    Checker,
-    Field,
-    ListOf,
-    MapOf,
-    OneOf,
-    Struct,
-    Text,
-    Token,
-    TrackingText,
-    describe,
-    slug,
-)
+from .source.fields import OneOf, Token, TrackingText, slug
+from .source.schema import Checker, Field, ListOf, MapOf, Struct, Text, describe
+from .source.yamlsource import Node
 from .tracking import CODE_TRANSFORMS, UTM_NAMES
-from .yamlsource import Node
 
 SUBID_VALUES = ("campaign", "variant", "placement")
 

@@ -14,8 +14,8 @@ import json.scanner
 import re
 from collections.abc import Callable
 
-from .errors import Diagnostic, Location, XpromoError
-from .limits import MAX_DEPTH
+from ..errors import Diagnostic, Location, XpromoError
+from ..limits import MAX_DEPTH
 from .yamlsource import Node
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Diagnostic, Location, XpromoError
-from .limits import (
+from ..errors import Diagnostic, Location, XpromoError
+from ..limits import (
     MAX_DEPTH,
     MAX_SOURCE_BYTES,
     MAX_YAML_VALUES,
