@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from tests.sitecases import MINIMAL
-from xpromo_site.build import Inputs, load_inputs
+from xpromo_site.inputs import Inputs, load_inputs
 from xpromo_site.links import PartnerHosts, page_link, share_link
 from xpromo_site.models import BUILT_IN_CHANNELS, Campaign, Channel, Partner
 from xpromo_site.site import assemble

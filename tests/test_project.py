@@ -61,6 +61,7 @@ LAYERS = {
     "manifest": 0,
     "workers": 0,
     "imagecache": 8,
+    "inputs": 6,
     "build": 9,
     "scaffold": 9,
     "serve": 10,

@@ -15,21 +15,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from .content import load_campaigns, load_pages
 from .enablement import qr_requests
 from .errors import (
     ENVIRONMENT_ERRNOS,
-    Collector,
     Diagnostic,
     FolderError,
-    Location,
-    Severity,
     XpromoError,
 )
 from .imagecache import CACHE_DIR, ImageCache, ImageStats
 from .images import PreparedImage
+from .inputs import Inputs, load_inputs
 from .limits import read_file, recording
-from .links import PartnerHosts, TrackedLink
+from .links import TrackedLink
 from .manifest import (
     Manifest,
     build_options,
@@ -43,8 +40,6 @@ from .manifest import (
 )
 from .manifest import load as load_manifest
 from .manifest import save as save_manifest
-from .models import Campaign, Page, Partner, Program
-from .naming import lint_tracking
 from .output import (
     MARKER,
     MARKER_TEXT,
@@ -57,24 +52,13 @@ from .output import (
     publish,
     survey,
 )
-from .partners import Roster, load_program
 from .qrcodes import QrCode, QrRequest
 from .render import Memory, OutputFile, Sink, plan_share_images, render_site
-from .site import Site, Status, assemble, status_window
+from .site import Site, assemble, lifecycle_warnings, status_window
 from .themes import load_theme
 from .workers import worker_count
 
 MIN_PAGES_PER_WORKER = 400  # below this, starting workers costs more than it saves
-
-
-@dataclass(frozen=True)
-class Inputs:
-    program: Program
-    partners: tuple[Partner, ...]
-    campaigns: tuple[Campaign, ...]
-    pages: tuple[Page, ...]
-    warnings: tuple[Diagnostic, ...]
-    images: dict[str, PreparedImage]  # site path → safe version, of logos and copy images
 
 
 @dataclass
@@ -107,77 +91,6 @@ def _timed(timings: dict[str, float], phase: str) -> Iterator[None]:
         timings[phase] = time.perf_counter() - start
 
 
-def load_inputs(root: Path, strict: bool = False) -> Inputs:
-    """Read and validate the whole program under root.
-
-    Returns valid Inputs; raises XpromoError listing every problem found (warnings
-    too, when strict).
-    """
-    collector = Collector()
-    try:
-        roster = load_program(root, collector)
-    except XpromoError as error:  # partners.yaml unreadable: campaigns can still be checked
-        collector.diagnostics.extend(error.diagnostics)
-        roster = Roster(None, (), frozenset())
-    channels = [c.name for c in roster.program.tracking.channels] if roster.program else []
-    images = dict(roster.logos)
-    html = roster.program.html if roster.program is not None else "off"
-    campaigns = load_campaigns(root, set(roster.known_ids), collector, channels, images, html)
-    pages = load_pages(root, collector, images, html)
-    _check_slugs(campaigns, pages, collector)
-    if roster.program is not None and len(roster.partners) == len(roster.known_ids):
-        # with a partner left out by its errors, its links would look foreign
-        _check_links(roster.program, roster.partners, campaigns, collector)
-    if roster.program is not None:
-        lint_tracking(roster.program, roster.partners, campaigns, collector)
-    _check_forms(roster.partners, campaigns, collector)
-    if strict and collector.warnings:
-        collector.diagnostics = [
-            Diagnostic(d.location, d.message, d.hint) for d in collector.diagnostics
-        ]
-    collector.raise_if_errors()
-    assert roster.program is not None  # no errors means the program is valid
-    return Inputs(
-        roster.program, roster.partners, campaigns, pages, tuple(collector.warnings), images
-    )
-
-
-def _check_slugs(
-    campaigns: tuple[Campaign, ...], pages: tuple[Page, ...], collector: Collector
-) -> None:
-    slugs = {c.slug: c.source for c in campaigns}
-    for page in pages:
-        if page.slug in slugs:
-            collector.error(
-                Location(page.source),
-                f"page '{page.slug}' has the same URL as the campaign in {slugs[page.slug]}",
-                "rename one of the files",
-            )
-
-
-def _check_links(
-    program: Program | None,
-    partners: tuple[Partner, ...],
-    campaigns: tuple[Campaign, ...],
-    collector: Collector,
-) -> None:
-    hosts = PartnerHosts(partners, program.base_url if program else None)
-    for campaign in campaigns:
-        if hosts.is_internal(campaign.cta.url):
-            collector.warning(
-                campaign.cta.location,
-                "'cta.url' is a page of this site, so it is not tracked",
-                "point the call to action at the partner's page where visitors act",
-            )
-        elif hosts.partner_for(campaign.cta.url) is None:
-            collector.warning(
-                campaign.cta.location,
-                "'cta.url' leads outside the program's partner websites, so it is not tracked",
-                "point the call to action at a partner's website, or add that "
-                "site's owner to partners.yaml",
-            )
-
-
 class Reporter(Protocol):
     """Receives progress from a build; the command line draws it, tests record it."""
 
@@ -202,50 +115,6 @@ class NullReporter:
 
     def note(self, text: str) -> None:
         pass
-
-
-def _check_forms(
-    partners: tuple[Partner, ...], campaigns: tuple[Campaign, ...], collector: Collector
-) -> None:
-    """A lead form shares sign-ups with every partner: each needs a privacy policy."""
-    by_id = {p.id: p for p in partners}
-    for campaign in campaigns:
-        if campaign.form is None:
-            continue
-        missing = [pid for pid in campaign.partners if pid in by_id and by_id[pid].privacy is None]
-        if missing:
-            names = ", ".join(missing)
-            collector.error(
-                campaign.form.location,
-                f"'form' sends sign-ups to {names}, which {'has' if len(missing) == 1 else 'have'}"
-                " no 'privacy' address in partners.yaml",
-                "add privacy: https://... (the partner's privacy policy) to "
-                + ("that partner" if len(missing) == 1 else "those partners")
-                + ", so the form can link to it",
-            )
-
-
-def _lifecycle_warnings(site: Site) -> list[Diagnostic]:
-    """Warn when an ended campaign's after_end leads to a campaign that is not live."""
-    states = {item.campaign.slug: item.status for item in site.published}
-    states.update({c.slug: Status.SCHEDULED for c in site.scheduled})
-    states.update({c.slug: Status.DRAFT for c in site.drafts})
-    warnings = []
-    for item in site.ended:
-        after = item.campaign.after_end
-        if after is None or after.is_url or states.get(after.target) is Status.LIVE:
-            continue
-        state = states.get(after.target, Status.DRAFT).value
-        warnings.append(
-            Diagnostic(
-                after.location,
-                f"'after_end' leads to '{after.target}', which is {state} today, so visitors "
-                "would not find a live page there",
-                "point after_end at a live campaign or at an https:// address",
-                Severity.WARNING,
-            )
-        )
-    return warnings
 
 
 @dataclass(frozen=True)
@@ -321,7 +190,7 @@ def _render(root: Path, options: Options, run: _Run) -> tuple[Site, Inputs, Imag
             options.images,
             workers,
         )
-    warnings = [*_lifecycle_warnings(site), *rendered]
+    warnings = [*lifecycle_warnings(site), *rendered]
     if strict and warnings:
         raise XpromoError([Diagnostic(d.location, d.message, d.hint) for d in warnings])
     inputs = replace(inputs, warnings=(*inputs.warnings, *warnings))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .errors import Diagnostic, Severity
 from .links import (
     AFTER_END,
     FORM_PLACEMENT,
@@ -336,3 +337,26 @@ def assemble(
         today=today,
         page_links=page_links,
     )
+
+
+def lifecycle_warnings(site: Site) -> list[Diagnostic]:
+    """Warn when an ended campaign's after_end leads to a campaign that is not live."""
+    states = {item.campaign.slug: item.status for item in site.published}
+    states.update({c.slug: Status.SCHEDULED for c in site.scheduled})
+    states.update({c.slug: Status.DRAFT for c in site.drafts})
+    warnings = []
+    for item in site.ended:
+        after = item.campaign.after_end
+        if after is None or after.is_url or states.get(after.target) is Status.LIVE:
+            continue
+        state = states.get(after.target, Status.DRAFT).value
+        warnings.append(
+            Diagnostic(
+                after.location,
+                f"'after_end' leads to '{after.target}', which is {state} today, so visitors "
+                "would not find a live page there",
+                "point after_end at a live campaign or at an https:// address",
+                Severity.WARNING,
+            )
+        )
+    return warnings
