@@ -20,6 +20,7 @@ from tests.conftest import REPO
 
 LAYERS = {
     "errors": 0,
+    "campaigntypes": 0,
     "source": 2,
     "sources": 0,
     "urls": 0,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -11,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO
+from tests.conftest import REPO, subprocess_env
 from tests.test_cli import run
 from xpromo_site.build import check
 from xpromo_site.editor_schema import schemas
@@ -360,3 +362,21 @@ def test_suggest_slug_folds_accents(text: str, slug: str) -> None:
 def test_suggest_slug_is_a_slug_or_empty(text: str) -> None:
     fixed = suggest_slug(text)
     assert fixed == "" or SLUG_PATTERN.fullmatch(fixed)
+
+
+def test_the_schemas_are_whole_in_a_fresh_process() -> None:
+    """`xpromo schema` imports only what it needs: the field docs must come with the specs."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys; from xpromo_site.editor_schema import schemas; "
+            "json.dump(schemas(), sys.stdout)",
+        ],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for name, text in json.loads(done.stdout).items():
+        assert (REPO / "schemas" / name).read_text() == text, name

@@ -21,12 +21,8 @@ from .errors import Collector, Diagnostic, Location, XpromoError
 from .frontmatter import (
     CAMPAIGN,
     CAMPAIGNS_DIR,
-    EVENT,
-    FORM,
-    OFFER,
     PAGE,
     PAGES_DIR,
-    REFERRAL,
     RESERVED_SLUGS,
 )
 from .images import PreparedImage
@@ -49,7 +45,6 @@ from .source.schema import (
     SLUG_RE,
     Checker,
     Struct,
-    describe,
     is_valid,
     suggest_slug,
 )
@@ -349,51 +344,3 @@ def load_pages(
             )
         )
     return tuple(pages)
-
-
-describe(
-    CAMPAIGN,
-    {
-        "title": "the page's headline",
-        "type": "chooses the page's type block",
-        "partners": "two or more partner ids taking part",
-        "summary": "the page's lead and meta description",
-        "starts": "published from this day",
-        "ends": "the offer is over after this day",
-        "cta": "the call to action; its link is tracked",
-        "draft": "drafts are never published",
-        "event": "when and where (webinars and events)",
-        "offer": "the offer (bundles and offers)",
-        "referral": "what the referred audience gets (referrals)",
-        "lockup": "this campaign's lockup, over the program's",
-        "extra": "free-form data for templates",
-    },
-)
-describe(
-    EVENT,
-    {"venue": "where it happens; default Online"},
-)
-describe(
-    OFFER,
-    {
-        "price": "the offer as printed",
-        "was": "the usual price, struck through",
-        "includes": "what the offer includes",
-        "code": "a code to redeem it",
-        "terms": "the small print",
-    },
-)
-describe(
-    REFERRAL,
-    {"reward": "what the referred audience gets", "terms": "the small print"},
-)
-describe(FORM, {"heading": "the form's heading"})
-describe(
-    PAGE,
-    {
-        "title": "the page's title",
-        "description": "its meta description",
-        "draft": "drafts are not published",
-        "extra": "free-form data for templates",
-    },
-)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, ClassVar
 
+from .campaigntypes import BLOCKS, reading
 from .kit import NETWORKS
 from .limits import MAX_CAMPAIGN_PARTNERS
 from .models import (
@@ -32,6 +33,7 @@ from .source.schema import (
     MapOf,
     Struct,
     Text,
+    describe,
     suggest_slug,
 )
 from .source.yamlsource import Node
@@ -44,8 +46,8 @@ PAGES_DIR = "content/pages"
 RESERVED_SLUGS = frozenset(
     {"partners", "static", "assets", "404", "index", "sitemap", "robots", "go", "feed", "_aws"}
 )
-EVENT_TYPES = ("webinar", "event")
-OFFER_TYPES = ("bundle", "offer")
+EVENT_TYPES = reading("event")
+OFFER_TYPES = reading("offer")
 
 
 def _check_event(values: dict[str, Any], node: Node, checker: Checker) -> None:
@@ -261,4 +263,52 @@ PAGE = Struct(
     example="write one field per line, starting with title:",
 )
 
-TYPE_BLOCKS = {"event": EVENT_TYPES, "offer": OFFER_TYPES, "referral": ("referral",)}
+TYPE_BLOCKS = {block: reading(block) for block in BLOCKS}
+
+
+describe(
+    CAMPAIGN,
+    {
+        "title": "the page's headline",
+        "type": "chooses the page's type block",
+        "partners": "two or more partner ids taking part",
+        "summary": "the page's lead and meta description",
+        "starts": "published from this day",
+        "ends": "the offer is over after this day",
+        "cta": "the call to action; its link is tracked",
+        "draft": "drafts are never published",
+        "event": "when and where (" + ", ".join(EVENT_TYPES) + ")",
+        "offer": "the offer (" + ", ".join(OFFER_TYPES) + ")",
+        "referral": "what the referred audience gets (referrals)",
+        "lockup": "this campaign's lockup, over the program's",
+        "extra": "free-form data for templates",
+    },
+)
+describe(
+    EVENT,
+    {"venue": "where it happens; default Online"},
+)
+describe(
+    OFFER,
+    {
+        "price": "the offer as printed",
+        "was": "the usual price, struck through",
+        "includes": "what the offer includes",
+        "code": "a code to redeem it",
+        "terms": "the small print",
+    },
+)
+describe(
+    REFERRAL,
+    {"reward": "what the referred audience gets", "terms": "the small print"},
+)
+describe(FORM, {"heading": "the form's heading"})
+describe(
+    PAGE,
+    {
+        "title": "the page's title",
+        "description": "its meta description",
+        "draft": "drafts are not published",
+        "extra": "free-form data for templates",
+    },
+)

@@ -7,19 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .campaigntypes import NAMES, TYPES
 from .colors import relative_luminance
 from .errors import Location
 
-CAMPAIGN_TYPES = ("webinar", "event", "bundle", "referral", "content", "offer")
+CAMPAIGN_TYPES = NAMES  # see campaigntypes.py
 # how each type is named to visitors (themes get it as the global `type_labels`)
-CAMPAIGN_TYPE_LABELS = {
-    "webinar": "Webinar",
-    "event": "Event",
-    "bundle": "Bundle",
-    "referral": "Referral",
-    "content": "Guide",
-    "offer": "Offer",
-}
+CAMPAIGN_TYPE_LABELS = {kind.name: kind.label for kind in TYPES.values()}
 HOSTS = ("netlify", "cloudflare", "github-pages", "s3")
 DEFAULT_DISCLOSURE = (
     "Disclosure: the partners on this page promote each other. Some links are referral "

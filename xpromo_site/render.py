@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from . import feeds, structured
 from .analytics import PROVIDERS, expand
+from .campaigntypes import TYPES
 from .enablement import (
     CALENDAR_FILE,
     CampaignKit,
@@ -389,6 +390,8 @@ class _Renderer:
             "slug": campaign.slug,
             "title": campaign.title,
             "type": campaign.type,
+            "block": TYPES[campaign.type].block,  # which details the page shows
+            "details_heading": TYPES[campaign.type].details,
             "summary": campaign.summary,
             "status": item.status.value,
             "starts": campaign.starts,
@@ -734,7 +737,11 @@ def _event(campaign: Campaign) -> dict[str, Any] | None:
 
 
 def _referral_code(item: Published, variant: Variant, site: Site) -> str | None:
-    if item.campaign.type != "referral" or variant.cta is None or not variant.cta.destination:
+    if (
+        TYPES[item.campaign.type].block != "referral"
+        or variant.cta is None
+        or not variant.cta.destination
+    ):
         return None
     destination = site.partner(variant.cta.destination)
     if destination.id == variant.lead.id or not destination.tracking.referral_param:

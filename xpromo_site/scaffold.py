@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from .campaigntypes import TYPES
 from .crosschecks import PLACEHOLDER_COPY, PLACEHOLDER_SUMMARY
 from .errors import Collector, XpromoError
 from .models import CAMPAIGN_TYPES
@@ -108,7 +109,7 @@ def _campaign_text(
     """Return a campaign file; summary and copy default to the placeholders to replace."""
     title = slug.replace("-", " ").capitalize()
     blocks = {
-        "webinar": [
+        "event": [
             "event:                            # when and where it happens",
             f'  start: "{today + dt.timedelta(days=21):%Y-%m-%d} 17:00"  # local time',
             f'  end: "{today + dt.timedelta(days=21):%Y-%m-%d} 18:00"',
@@ -129,7 +130,7 @@ def _campaign_text(
             "  # terms: New customers only.",
         ],
     }
-    block = blocks.get({"event": "webinar", "bundle": "offer"}.get(kind, kind), [])
+    block = blocks.get(TYPES[kind].block or "", [])  # the block the type reads
     lines = [
         "---",
         f"# yaml-language-server: $schema=../../{CAMPAIGN_SCHEMA}",
