@@ -21,7 +21,7 @@ from xpromo_site.build import build
 from xpromo_site.errors import XpromoError
 from xpromo_site.imagecache import CACHE_DIR
 from xpromo_site.links import TrackedLink
-from xpromo_site.models import Campaign
+from xpromo_site.models import DEFAULT_DISCLOSURE, Campaign
 from xpromo_site.pagecheck import (
     PageScan,
     PageVerdict,
@@ -410,10 +410,6 @@ def test_a_page_verdict_sums_up_its_scan() -> None:
             ), html
 
 
-GOLDEN_DISCLOSURE = (
-    "the partners on this page promote each other. Some links are referral links: a partner "
-    "may earn a commission when you sign up through them, at no cost to you."
-)
 # golden page → its sponsored links (every such page shows the disclosure above them)
 GOLDEN_SPONSORED = {
     "cloud-backup-webinar/index.html": 4,
@@ -444,10 +440,10 @@ def test_the_golden_pages_read_as_their_content_implies() -> None:
         name = path.relative_to(golden).as_posix()
         html = path.read_text(encoding="utf-8")
         links = GOLDEN_SPONSORED.get(name, 0)
-        disclosure = f"Disclosure: {GOLDEN_DISCLOSURE}" if links else None
+        disclosure = DEFAULT_DISCLOSURE if links else None
         styles = KIT_EMAIL_STYLES if "/kit/" in name else []
         assert scan_page(html) == PageScan([], [], styles, links, False, disclosure), name
-        verdict = check_page(html, GOLDEN_DISCLOSURE)
+        verdict = check_page(html, DEFAULT_DISCLOSURE)
         assert verdict == PageVerdict(frozenset(), frozenset(), bool(styles), True), name
         assert check_page(html, "We are paid").discloses is not bool(links), name
 
