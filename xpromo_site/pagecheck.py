@@ -8,6 +8,7 @@ a build actually wrote, not from what the built-in templates are meant to do.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 import string
@@ -52,6 +53,7 @@ _IDENT = frozenset(string.ascii_lowercase + string.digits + "_-")
 _NOTED = f'script:not([src]),style,a[rel],[id="{DISCLOSURE_ID}"],template,[style]'
 
 
+@functools.lru_cache(maxsize=4096)  # pages of one build share most of their words
 def _attribute_selector(name: str) -> str:
     """Return the CSS selector for elements with an attribute of this (lowered) name."""
     name = name.replace("\x00", "\ufffd")  # as the parser names it
