@@ -25,6 +25,7 @@ from tests.test_hosts import parse_headers
 from xpromo_site.build import build
 from xpromo_site.errors import XpromoError
 from xpromo_site.models import DEFAULT_DISCLOSURE
+from xpromo_site.pagecheck import csp_hash
 
 TODAY = dt.date(2026, 11, 23)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -256,6 +257,27 @@ def test_inline_code_in_a_theme_is_hashed_or_reported(minimal_copy: Path, tmp_pa
         "  hint: move the style into the theme's stylesheet and the script into a file under "
         "static/"
     ]
+
+
+def test_scripts_are_hashed_as_browsers_read_them(minimal_copy: Path, tmp_path: Path) -> None:
+    """A script holding "<!--<script>...</script>-->" ends at the </script> after "-->", and
+    a comment closed by "--!>" ends there: both scripts run, so the policy allows both."""
+    escaped = 'var tag = "<!--<script>x</script>-->"; window.x = 1;'
+    theme = minimal_copy / "themes/brand/templates"
+    theme.mkdir(parents=True)
+    (theme / "page.html").write_text(
+        '{% extends "default/page.html" %}{% block head %}<script>'
+        + escaped
+        + "</script>{% endblock %}{% block footer %}<!-- note --!><script>window.y = 2;</script>"
+        "<!-- later -->{% endblock %}"
+    )
+    edit(minimal_copy / "partners.yaml", "  language: en\n", "  language: en\n  theme: brand\n")
+    build(minimal_copy, tmp_path / "out", TODAY)
+    assert escaped in (tmp_path / "out/about/index.html").read_text()
+    policy = _policy(tmp_path / "out")
+    (scripts,) = [d.split()[1:] for d in policy.split(";") if d.split()[0] == "script-src"]
+    assert csp_hash(escaped) in scripts and csp_hash("window.y = 2;") in scripts
+    assert csp_hash('var tag = "<!--<script>x') not in policy
 
 
 # --- lead forms --------------------------------------------------------------------------

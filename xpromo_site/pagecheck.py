@@ -8,19 +8,19 @@ a build actually wrote, not from what the built-in templates are meant to do.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from html import unescape
-from html.parser import HTMLParser
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .errors import Diagnostic, Location, Severity, XpromoError
 
 DISCLOSURE_ID = "disclosure"
 DATA_BLOCK_TYPES = ("application/ld+json", "application/json")
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"})
-VOID |= {"source", "track", "wbr"}
 
 
 @dataclass
@@ -35,159 +35,77 @@ class PageScan:
     disclosure_text: str | None = None
 
 
-class _Scanner(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.scan = PageScan()
-        self._raw: str | None = None  # "script" or "style" while inside an inline one
-        self._buffer: list[str] = []
-        self._disclosure_depth = 0
-        self._disclosure: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        for name in values:
-            if name == "style" or name.startswith("on"):
-                self.scan.inline_attributes.append(f"<{tag} {name}>")
-        if tag == "script" and "src" not in values:
-            if values.get("type", "").lower() not in DATA_BLOCK_TYPES:
-                self._raw, self._buffer = "script", []
-        elif tag == "style":
-            self._raw, self._buffer = "style", []
-        if self._disclosure is not None:
-            self._disclosure_depth += tag not in VOID
-        elif values.get("id") == DISCLOSURE_ID and self.scan.disclosure_text is None:
-            self._disclosure, self._disclosure_depth = [], 1
-        if tag == "a" and "sponsored" in values.get("rel", "").split():
-            self.scan.sponsored_links += 1
-            if self.scan.sponsored_links == 1 and self.scan.disclosure_text is None:
-                self.scan.sponsored_before_disclosure = True
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if self._disclosure is not None and tag not in VOID:
-            self._close_one()
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._raw == tag:
-            body = "".join(self._buffer)
-            (self.scan.inline_scripts if tag == "script" else self.scan.inline_styles).append(body)
-            self._raw = None
-        if self._disclosure is not None:
-            self._close_one()
-
-    def _close_one(self) -> None:
-        self._disclosure_depth -= 1
-        if self._disclosure_depth == 0 and self._disclosure is not None:
-            self.scan.disclosure_text = " ".join(" ".join(self._disclosure).split())
-            self._disclosure = None
-
-    def handle_data(self, data: str) -> None:
-        if self._raw is not None:
-            self._buffer.append(data)
-        if self._disclosure is not None:
-            self._disclosure.append(data)
-
-
 def scan_page(html: str) -> PageScan:
     """Return what html holds: inline scripts and styles, sponsored links, the disclosure.
 
-    Well-formed markup (what templates write) is read by a quick tokenizer; anything
-    it does not recognise sends the whole page through Python's HTML parser instead.
-    Both feed the same handlers, so they find the same things.
+    The page is parsed as browsers parse it (HTML5, by Lexbor): a script ends, a comment
+    closes and an attribute belongs to a tag exactly where it does for the visitor, and
+    the content of a <template> is read where the template stands.
     """
-    scan = _quick_scan(html)
-    if scan is not None:
-        return scan
-    scanner = _Scanner()
-    scanner.feed(html)
-    scanner.close()
-    return scanner.scan
+    return _read(html, every_attribute=True)
 
 
-_NAME = r"[a-zA-Z][^\t\n\r\f />\x00]*"
-_TOKEN = re.compile(
-    r"<!--.*?-->"  # comment
-    r"|<![a-zA-Z][^<>]*>"  # doctype
-    rf"|</({_NAME})\s*>"  # end tag
-    rf"|<({_NAME})((?:\s+[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*(/?)>",
-    re.S,
-)
-_ATTRIBUTE = re.compile(r"([^\s\"'<>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
-_RAW_END = {tag: re.compile(rf"</\s*{tag}\s*>", re.I) for tag in ("script", "style")}
-# Outside the disclosure, only these tags and tags with these attributes change a scan.
-_NOTED_TAGS = frozenset({"script", "style", "a"})
+# An attribute named on... follows one of these characters in a start tag, so the names
+# this finds in the page, with ASCII letters lowered as the parser lowers them, are all the
+# event handlers it can hold (mostly they are words). It starts with a plain "on" to run fast.
+_ON_NAME = re.compile(rb"on(?<=[\t\n\f\r /\"']on)[^\t\n\f\r />=]*")
+_IDENT = frozenset(string.ascii_lowercase + string.digits + "_-")
+_NOTED = f'script:not([src]),style,a[rel],[id="{DISCLOSURE_ID}"],template,[style]'
 
 
-def _plain(noted: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Return (a run of text and markup that changes nothing outside the disclosure, a
-    search for the noted attributes): tags other than script, style and a count when
-    they carry an attribute whose name noted matches."""
-    attribute = rf"\s+(?!{noted})[^\s\"'<>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?"
-    run = re.compile(
-        r"(?:[^<]+"
-        rf"|</{_NAME}\s*>"
-        rf"|<(?!(?i:script|style|a)[\s/>]){_NAME}(?:{attribute})*\s*/?>"
-        r"|<!--.*?-->|<![a-zA-Z][^<>]*>)*",
-        re.S,
-    )
-    return run, re.compile(rf"\s(?:{noted})", re.I)
+@functools.lru_cache(maxsize=4096)  # pages of one build share most of their words
+def _attribute_selector(name: str) -> str:
+    """Return the CSS selector for elements with an attribute of this (lowered) name."""
+    name = name.replace("\x00", "\ufffd")  # as the parser names it
+    return "[" + "".join(c if c in _IDENT else f"\\{ord(c):x} " for c in name) + "]"
 
 
-# every attribute the scan records, then (for a verdict, once one inline attribute is
-# found) only the disclosure's id
-_PLAIN, _NOTED_ATTRIBUTES = _plain(r"(?i:style|id)(?=[\s=/>]|$)|(?i:on)")
-_PLAIN_ID, _NOTED_ID = _plain(r"(?i:id)(?=[\s=/>]|$)")
+def _selector(page: bytes) -> str:
+    """Return a selector for every element the scan notes in the page."""
+    names = {_attribute_selector(name.decode()) for name in _ON_NAME.findall(page.lower())}
+    return ",".join([_NOTED, *sorted(names)])
 
 
-def _quick_scan(html: str, every_attribute: bool = True) -> PageScan | None:
-    """Scan well-formed html with a regular-expression tokenizer; None when in doubt.
+def _read(html: str, every_attribute: bool) -> PageScan:
+    """Scan html; with every_attribute False, inline attributes after the first are not listed."""
+    scan = PageScan()
+    page = html.encode("utf-8")
+    selector = _selector(page)
+    seen: set[int] = set()  # a node matching several selectors comes once for each
+    inside: set[int] = set()  # the disclosure and the sponsored links within it
 
-    With every_attribute False, inline attributes after the first are not listed.
-    """
-    scanner = _Scanner()
-    position = 0
-    plain, noted = _PLAIN, _NOTED_ATTRIBUTES
-    while True:
-        if not every_attribute and scanner.scan.inline_attributes:
-            plain, noted = _PLAIN_ID, _NOTED_ID
-        if scanner._disclosure is None:
-            position = plain.match(html, position).end()  # type: ignore[union-attr]
-        start = html.find("<", position)
-        if start < 0:
-            start = len(html)
-        if start > position and scanner._disclosure is not None:  # text matters only there
-            scanner.handle_data(unescape(html[position:start]))
-        if start == len(html):
-            return scanner.scan
-        token = _TOKEN.match(html, start)
-        if token is None:
-            return None  # markup the tokenizer does not know: the exact parser reads it
-        position = token.end()
-        outside = scanner._disclosure is None
-        if token[1] is not None:
-            if not outside:
-                scanner.handle_endtag(token[1].lower())
-        elif token[2] is not None:
-            tag = token[2].lower()
-            if outside and tag not in _NOTED_TAGS and not noted.search(token[3]):
+    def visit(root: LexborNode) -> None:
+        nonlocal inside
+        for node in root.css(selector):
+            if node.mem_id in seen:
                 continue
-            attrs: list[tuple[str, str | None]] = []
-            for name, double, single, bare in _ATTRIBUTE.findall(token[3]):
-                value = double or single or bare  # findall gives "" for an absent group
-                attrs.append((name.lower(), unescape(value) if "&" in value else value))
-            if token[4]:
-                scanner.handle_startendtag(tag, attrs)
-                continue
-            scanner.handle_starttag(tag, attrs)
-            if tag in _RAW_END:  # script and style bodies are text up to their end tag
-                end = _RAW_END[tag].search(html, position)
-                if end is None:
-                    return None
-                if end.start() > position:
-                    scanner.handle_data(html[position : end.start()])
-                scanner.handle_endtag(tag)
-                position = end.end()
+            seen.add(node.mem_id)
+            tag, attributes = node.tag, node.attributes
+            if every_attribute or not scan.inline_attributes:
+                for name in attributes:
+                    if name == "style" or name.startswith("on"):
+                        scan.inline_attributes.append(f"<{tag} {name}>")
+            if tag == "script" and "src" not in attributes:
+                if (attributes.get("type") or "").lower() not in DATA_BLOCK_TYPES:
+                    scan.inline_scripts.append(node.text(deep=False))
+            elif tag == "style":
+                scan.inline_styles.append(node.text(deep=False))
+            if scan.disclosure_text is None and attributes.get("id") == DISCLOSURE_ID:
+                scan.disclosure_text = " ".join(node.text(separator=" ").split())
+                inside = {node.mem_id, *(a.mem_id for a in node.css("a[rel]"))}
+            if tag == "a" and "sponsored" in (attributes.get("rel") or "").split():
+                scan.sponsored_links += 1
+                if scan.sponsored_links == 1:
+                    before = scan.disclosure_text is None or node.mem_id in inside
+                    scan.sponsored_before_disclosure = before
+            if tag == "template":
+                for fragment in node.template_fragments()[:1]:  # its own content
+                    visit(fragment)
+
+    root = LexborHTMLParser(page).root  # bytes are read as UTF-8
+    if root is not None:
+        visit(root)
+    return scan
 
 
 def csp_hash(body: str) -> str:
@@ -220,7 +138,7 @@ def check_page(html: str, disclosure: str) -> PageVerdict:
 
     Pages of one template mostly get equal verdicts: they share one object.
     """
-    scan = _quick_scan(html, every_attribute=False) or scan_page(html)
+    scan = _read(html, every_attribute=False)
     verdict = PageVerdict(
         frozenset(csp_hash(body) for body in scan.inline_scripts),
         frozenset(csp_hash(body) for body in scan.inline_styles),
