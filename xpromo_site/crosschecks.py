@@ -121,7 +121,7 @@ def cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: Ch
         elif kind is not INVALID and kind not in types and block_node is not None:
             checker.error(
                 tree.key_locations[block],
-                f"'{block}:' is for {' and '.join(types)} campaigns, not {kind}",
+                f"'{block}:' is for {_either(types)} campaigns, not {kind}",
                 f"remove it, or change 'type' to {types[0]}",
             )
 
@@ -193,6 +193,11 @@ def _check_social(values: dict[str, Any], tree: Node, checker: Checker) -> None:
         f"add social to channels: [{', '.join([*map(str, channels), 'social'])}]",
     )
     values["social"] = INVALID
+
+
+def _either(names: tuple[str, ...]) -> str:
+    """Return 'a', 'a and b' or 'a, b and c'."""
+    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _article(word: str) -> str:
