@@ -39,6 +39,7 @@ from tests.htmltools import parse_html
 from xpromo_site.build import build
 from xpromo_site.errors import Location, XpromoError
 from xpromo_site.hosts import (
+    HOSTS,
     ContentSecurityPolicy,
     HeaderRule,
     HostPlan,
@@ -47,7 +48,6 @@ from xpromo_site.hosts import (
     host_files,
     routes,
 )
-from xpromo_site.models import HOSTS
 from xpromo_site.output import MARKER
 from xpromo_site.sources import source_expression
 
