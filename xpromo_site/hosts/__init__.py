@@ -4,7 +4,7 @@
 (security headers on every page, long caching for content-hashed files, `noindex` for
 ended pages) and routes (ended campaigns answer 410 Gone or redirect to `after_end`,
 vanity paths `/go/<code>` redirect to a partner's variant). Each host module
-(netlify.py, cloudflare.py, github_pages.py, s3.py) holds a `Host`: what the host can
+(netlify.py, cloudflare.py, github_pages.py, s3.py, vercel.py) holds a `Host`: what the host can
 do (headers from a file or the policy in a <meta> per page, redirects by its own rules
 or only the fallback pages, 410 or not, its limits) and the function that writes its
 files from the plan. `REGISTRY` below is the one list of them: the `program.host`
@@ -13,7 +13,7 @@ schema and the `--host` choice both read `HOSTS` from it.
 
 from __future__ import annotations
 
-from . import cloudflare, github_pages, netlify, s3
+from . import cloudflare, github_pages, netlify, s3, vercel
 from .common import (
     HASHED_FOLDERS,
     IMMUTABLE,
@@ -67,6 +67,7 @@ REGISTRY: dict[str, Host] = {
         cloudflare.HOST,
         github_pages.HOST,
         s3.HOST,
+        vercel.HOST,
     )
 }
 HOSTS = tuple(REGISTRY)
