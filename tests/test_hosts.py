@@ -424,6 +424,16 @@ def test_each_host_does_what_its_record_says(demo_builds: dict[str, Path], host:
     assert tuple(HOST_REGISTRY) == HOSTS
 
 
+@pytest.mark.parametrize("host", HOSTS)
+def test_every_host_has_its_deploy_page(host: str) -> None:
+    page = (REPO / "docs" / "deploy" / f"{host}.md").read_text()
+    assert page.startswith(f"# Deploying to {HOST_REGISTRY[host].title}\n")
+    assert f"`program.host: {host}`" in page
+    assert f"(deploy/{host}.md)" in (REPO / "docs" / "DEPLOY.md").read_text()
+    for doc in ("README.md", "docs/REFERENCE.md"):
+        assert f"`{host}`" in (REPO / doc).read_text(), doc
+
+
 def test_the_policy_is_strict_by_default(demo_builds: dict[str, Path]) -> None:
     headers = dict(parse_headers((demo_builds["netlify"] / "_headers").read_text()))
     assert dict(headers["/*"])["Content-Security-Policy"] == (
