@@ -501,9 +501,9 @@ def test_host_option_chooses_the_hosts_files(
     public = demo_copy / "public"
     assert (public / "_aws" / "website.json").is_file()
     assert not (public / "_headers").exists()
-    code, _out, err = run(["check", "-s", str(demo_copy), "--host", "vercel"], capsys)
+    code, _out, err = run(["check", "-s", str(demo_copy), "--host", "surge"], capsys)
     assert code == 2
-    assert "'vercel' is not one of 'netlify', 'cloudflare', 'github-pages', 's3'" in err
+    assert "'surge' is not one of 'netlify', 'cloudflare', 'github-pages', 's3', 'vercel'" in err
 
 
 # --- serve's listen address ---------------------------------------------------------------

@@ -12,6 +12,11 @@ Rules checked, from each host's documentation:
   redirect; at most 100 header rules and 2,000 characters a header line.
 - GitHub Pages sets no custom headers: the policy goes into a `<meta http-equiv>`,
   which must not hold `frame-ancestors`, `report-uri` or `sandbox` (HTML standard).
+- Vercel (vercel.com/docs/project-configuration/vercel-json): `vercel.json` at the
+  root; `headers` [{source, headers: [{key, value}]}], `redirects` [{source,
+  destination, permanent or statusCode}], at most 2,048 redirects and 4,096 characters
+  a source or destination; `routes` may not appear beside `headers`, `redirects`,
+  `cleanUrls` or `trailingSlash`, so there is no 410.
 - S3 website configuration (`aws s3api put-bucket-website`): IndexDocument.Suffix,
   ErrorDocument.Key and RoutingRules, each a Condition (KeyPrefixEquals) and a Redirect
   (HostName, Protocol, ReplaceKeyWith, HttpRedirectCode as a string); at most 50 rules.
@@ -39,6 +44,7 @@ from tests.htmltools import parse_html
 from xpromo_site.build import build
 from xpromo_site.errors import Location, XpromoError
 from xpromo_site.hosts import (
+    HOSTS,
     ContentSecurityPolicy,
     HeaderRule,
     HostPlan,
@@ -47,7 +53,7 @@ from xpromo_site.hosts import (
     host_files,
     routes,
 )
-from xpromo_site.models import HOSTS
+from xpromo_site.hosts import REGISTRY as HOST_REGISTRY
 from xpromo_site.output import MARKER
 from xpromo_site.sources import source_expression
 
@@ -101,7 +107,7 @@ def demo_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_the_demo_builds_for_every_host(demo_builds: dict[str, Path], host: str) -> None:
     files = _files(demo_builds[host])
     assert "index.html" in files and "feed.xml" in files and "sitemap.xml" in files
-    expected = {
+    every = {
         "netlify": {"_headers", "_redirects"},
         "cloudflare": {"_headers", "_redirects"},
         "github-pages": {".nojekyll"},
@@ -110,8 +116,11 @@ def test_the_demo_builds_for_every_host(demo_builds: dict[str, Path], host: str)
             "_aws/response-headers-policy.json",
             "_aws/response-headers-policy-assets.json",
         },
-    }[host]
-    host_only = {f for f in files if f.startswith(("_", ".")) and f != MARKER}
+        "vercel": {"vercel.json"},
+    }
+    expected = every[host]
+    named = set().union(*every.values())  # no host gets another host's files
+    host_only = {f for f in files if f.startswith(("_", ".")) or f in named} - {MARKER}
     assert host_only == expected
     assert MARKER in files  # marks the folder as xpromo's, for the next build
 
@@ -297,6 +306,132 @@ def test_s3_warns_past_fifty_routing_rules() -> None:
     assert warning.message == (
         "an S3 website configuration takes at most 50 routing rules; this program needs 51"
     )
+
+
+VERCEL_KEYS = {"$schema", "cleanUrls", "trailingSlash", "headers", "redirects"}
+VERCEL_REDIRECT_CODES = (301, 302, 303, 307, 308)
+
+
+def vercel_config(folder: Path) -> dict[str, object]:
+    """Read vercel.json and check the shape Vercel's schema gives its properties."""
+    config = json.loads((folder / "vercel.json").read_text(encoding="utf-8"))
+    assert isinstance(config, dict) and set(config) <= VERCEL_KEYS, sorted(config)
+    assert "routes" not in config  # refused beside headers, redirects, trailingSlash
+    assert config["cleanUrls"] is False and config["trailingSlash"] is True
+    for rule in config["headers"]:
+        assert set(rule) == {"source", "headers"} and rule["source"].startswith("/")
+        for pair in rule["headers"]:
+            assert set(pair) == {"key", "value"}
+            assert re.fullmatch(r"[A-Za-z-]+", pair["key"]) and pair["value"]
+    for redirect in config.get("redirects", []):
+        assert set(redirect) == {"source", "destination", "statusCode"}  # never permanent too
+        assert redirect["source"].startswith("/")
+        assert redirect["destination"].startswith("/") or "://" in redirect["destination"]
+        assert redirect["statusCode"] in VERCEL_REDIRECT_CODES
+        assert len(redirect["source"]) <= 4096 and len(redirect["destination"]) <= 4096
+    assert len(config.get("redirects", [])) <= 2048
+    return config
+
+
+def _vercel_headers(config: dict[str, object]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """vercel.json's header rules in the `_headers` spelling: /a/(.*) as /a/*."""
+    rules = []
+    for rule in config["headers"]:  # type: ignore[attr-defined]
+        source = rule["source"]
+        pattern = source.removesuffix("(.*)") + "*" if source.endswith("(.*)") else source
+        rules.append((pattern, [(pair["key"], pair["value"]) for pair in rule["headers"]]))
+    return rules
+
+
+def test_vercel_file_holds_every_header_and_route(demo_builds: dict[str, Path]) -> None:
+    """The same header rules and the same redirects as Netlify's files, bar the 410s."""
+    config = vercel_config(demo_builds["vercel"])
+    netlify = demo_builds["netlify"]
+    assert _vercel_headers(config) == parse_headers((netlify / "_headers").read_text())
+    expected = [
+        (source, target, int(status.rstrip("!")))
+        for source, target, status in parse_redirects((netlify / "_redirects").read_text())
+        if status != "410!"
+    ]
+    redirects = [(r["source"], r["destination"], r["statusCode"]) for r in config["redirects"]]  # type: ignore[attr-defined]
+    assert redirects == expected
+    assert ("/go/contoso-webinar", "/cloud-backup-webinar/contoso/", 302) in redirects
+    assert not any("summit-2026" in source for source, _, _ in redirects)  # ended: stays
+    headers = dict(_vercel_headers(config))
+    assert dict(headers["/summit-2026/*"]) == {"X-Robots-Tag": "noindex"}
+    assert "frame-ancestors 'none'" in dict(headers["/*"])["Content-Security-Policy"]
+
+
+def test_vercel_warns_past_its_limits() -> None:
+    many = [Route(f"/go/code-{n}/", "/campaign/", 302, "vanity") for n in range(2048)]
+    long = [Route("/go/long/", "https://example.com/" + "a" * 4077, 301, "after_end")]
+    ended = [Route("/gone/", "/gone/index.html", 410, "ended")]  # not a redirect on Vercel
+    output = host_files(_plan(many + long + ended), "vercel")
+    assert [d.format() for d in output.warnings] == [
+        "partners.yaml:8:9: warning: vercel.json takes at most 2,048 redirects; this program "
+        "needs 2,049\n  hint: remove vanity codes or after_end from old campaigns, or use Bulk "
+        "Redirects",
+        "partners.yaml:8:9: warning: vercel.json takes a redirect destination of at most 4,096 "
+        "characters: https://example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa... has 4,097"
+        "\n  hint: shorten the after_end address",
+    ]
+    assert host_files(_plan(many + ended), "vercel").warnings == ()
+
+
+@pytest.mark.parametrize("after_end", [None, "refer-a-team"])
+def test_vercel_routes_every_spelling_of_an_ended_page(
+    minimal_copy: Path, tmp_path: Path, after_end: str | None
+) -> None:
+    _ended_site(minimal_copy, after_end)
+    out = tmp_path / "out"
+    build(minimal_copy, out, TODAY, host="vercel")
+    config = vercel_config(out)
+    redirects = {r["source"]: (r["destination"], r["statusCode"]) for r in config["redirects"]}  # type: ignore[attr-defined]
+    assert len(redirects) == len(config["redirects"])  # type: ignore[arg-type]
+    pages = _ended_pages(out)
+    assert len(pages) == 3
+    for page in pages:
+        if after_end:
+            assert (
+                redirects[page]
+                == redirects[page.removesuffix("index.html")]
+                == (
+                    "/refer-a-team/",
+                    301,
+                )
+            )
+        else:
+            assert page not in redirects and page.removesuffix("index.html") not in redirects
+    noindex = dict(_vercel_headers(config)).get("/backup-webinar/*")
+    assert noindex == (None if after_end else [("X-Robots-Tag", "noindex")])
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_each_host_does_what_its_record_says(demo_builds: dict[str, Path], host: str) -> None:
+    """A Host's capabilities are what the build does: the headers file it names is
+    written, and the policy goes into pages exactly when policy_in_meta says so."""
+    record = HOST_REGISTRY[host]
+    site = demo_builds[host]
+    assert record.name == host and record.headers != "" and record.title
+    assert (record.headers is None) == record.policy_in_meta
+    if record.headers is not None:
+        assert "default-src 'none'" in (site / record.headers).read_text()
+    home = parse_html((site / "index.html").read_text())
+    metas = [m for m in home.iter("meta") if m.attrs.get("http-equiv") == "Content-Security-Policy"]
+    assert len(metas) == (1 if record.policy_in_meta else 0)
+    if not record.routes_by_rules:
+        assert not any(f.startswith(("_", "vercel")) for f in _files(site))
+    assert tuple(HOST_REGISTRY) == HOSTS
+
+
+@pytest.mark.parametrize("host", HOSTS)
+def test_every_host_has_its_deploy_page(host: str) -> None:
+    page = (REPO / "docs" / "deploy" / f"{host}.md").read_text()
+    assert page.startswith(f"# Deploying to {HOST_REGISTRY[host].title}\n")
+    assert f"`program.host: {host}`" in page
+    assert f"(deploy/{host}.md)" in (REPO / "docs" / "DEPLOY.md").read_text()
+    for doc in ("README.md", "docs/REFERENCE.md"):
+        assert f"`{host}`" in (REPO / doc).read_text(), doc
 
 
 def test_the_policy_is_strict_by_default(demo_builds: dict[str, Path]) -> None:

@@ -31,9 +31,10 @@ from .errors import (
     printable,
     sort_diagnostics,
 )
+from .hosts import HOSTS
 from .manifest import CACHE_DIR, Manifest, build_options, manifest_path, up_to_date
 from .manifest import load as load_manifest
-from .models import CAMPAIGN_TYPES, HOSTS
+from .models import CAMPAIGN_TYPES
 from .output import refusal
 
 # The rest is imported where a command needs it: an up-to-date build answers before

@@ -14,7 +14,6 @@ from .errors import Location
 CAMPAIGN_TYPES = NAMES  # see campaigntypes.py
 # how each type is named to visitors (themes get it as the global `type_labels`)
 CAMPAIGN_TYPE_LABELS = {kind.name: kind.label for kind in TYPES.values()}
-HOSTS = ("netlify", "cloudflare", "github-pages", "s3")
 DEFAULT_DISCLOSURE = (
     "Disclosure: the partners on this page promote each other. Some links are referral "
     "links: a partner may earn a commission when you sign up through them, at no cost to you."
@@ -174,7 +173,7 @@ class Program:
     description: str | None = None
     language: str = "en"
     theme: str = "default"
-    host: str = "netlify"  # one of HOSTS: which static host's files the build writes
+    host: str = "netlify"  # one of hosts.HOSTS: which static host's files the build writes
     disclosure: str = DEFAULT_DISCLOSURE
     analytics: Analytics | None = None
     lockup: Lockup = Lockup()

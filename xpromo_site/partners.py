@@ -11,10 +11,10 @@ from typing import Any
 from .analytics import PROVIDERS
 from .brand import COLORS, ROLES, check_brand, resolve_colors
 from .errors import Collector, Location
+from .hosts import HOSTS
 from .images import PreparedImage
 from .models import (
     DEFAULT_DISCLOSURE,
-    HOSTS,
     HTML_MODES,
     Analytics,
     Colors,

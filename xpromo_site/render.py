@@ -41,7 +41,7 @@ from .enablement import (
     size_label,
 )
 from .errors import Diagnostic, XpromoError
-from .hosts import host_files, plan, policy_for
+from .hosts import host_named, plan, policy_for
 from .images import PreparedImage
 from .links import TrackedLink
 from .lockup import BOXES, Fit, Shape, fit_logos, weights
@@ -208,7 +208,7 @@ class _Renderer:
         self.site = site
         self.out = out
         self.theme = theme
-        self.host = host
+        self.host = host_named(host)
         self.assets = assets
         self.templates: dict[str, str] = {}  # page file → the template that rendered it
         self.verdicts: dict[str, PageVerdict] = {}  # page file → what pagecheck found
@@ -425,7 +425,7 @@ class _Renderer:
             "icon": self.icon,
             "today": self.site.today,
             "disclosure": self.site.program.disclosure,
-            "csp_meta": self.csp_mark if self.host == "github-pages" else None,
+            "csp_meta": self.csp_mark if self.host.policy_in_meta else None,
             "analytics": self.analytics,
             "robots": None,
             "feed_url": self.site.program.base_url + "feed.xml",
@@ -438,14 +438,14 @@ class _Renderer:
         name = path + "index.html" if path.endswith("/") or not path else path
         self.verdicts[name] = check_page(html, self.site.program.disclosure)
         self.templates[name] = template
-        if self.host == "github-pages":  # kept, small, until the policy is known
+        if self.host.policy_in_meta:  # kept, small, until the policy is known
             self.deferred[name] = zlib.compress(html.encode("utf-8"), 1)
         else:
             self.out.add(name, html.encode("utf-8"))
 
     def redirect_page(self, path: str, target: str) -> None:
-        """Write a page at path that sends browsers to target: hosts that honour the
-        redirect rules never serve it; GitHub Pages and previews do."""
+        """Write a page at path that sends browsers to target: hosts that apply the
+        redirect rules (Host.routes_by_rules) never serve it; the others and previews do."""
         context = self._common(path, self.site.owner, [])
         context.update({"target": target, "canonical_url": target, "robots": "noindex"})
         self.page(path, "redirect.html", context)
@@ -694,11 +694,11 @@ class _Renderer:
             own_scripts=self.kit_script is not None,
         )
         meta = str(escape(csp.meta())).encode()
-        for name in sorted(self.deferred):  # GitHub Pages: the policy goes into each page
+        for name in sorted(self.deferred):  # policy_in_meta: the policy goes into each page
             self.out.add(
                 name, zlib.decompress(self.deferred[name]).replace(self.csp_mark.encode(), meta)
             )
-        output = host_files(plan(self.site, csp), self.host)
+        output = self.host.write(plan(self.site, csp))
         for path, data in output.files.items():
             self.out.add(path, data)
         return (*checked.warnings, *output.warnings)
