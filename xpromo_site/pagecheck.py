@@ -148,12 +148,14 @@ def check_page(html: str, disclosure: str) -> PageVerdict:
     return shared(verdict)
 
 
-_SHARED: dict[PageVerdict, PageVerdict] = {}
-
-
+@functools.lru_cache(maxsize=1024)
 def shared(verdict: PageVerdict) -> PageVerdict:
-    """Return the one object equal to verdict, so thousands of pages hold a few verdicts."""
-    return _SHARED.setdefault(verdict, verdict)
+    """Return the one object equal to verdict, so thousands of pages hold a few verdicts.
+
+    A site has a handful of distinct verdicts; the bound keeps a long-running preview
+    server from collecting every one it ever saw.
+    """
+    return verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,22 +165,12 @@ class CheckedPages:
     warnings: tuple[Diagnostic, ...]
 
 
-def check_pages(pages: Mapping[str, tuple[str, str]], disclosure: str) -> CheckedPages:
-    """Read every page (output path → (html, template path)) back.
+def judge(verdicts: Mapping[str, tuple[PageVerdict, str]]) -> CheckedPages:
+    """Gather every page's verdict (output path → (verdict, template path)), in path order.
 
     Returns the hashes the policy must allow and warnings for inline attributes it
     blocks; raises XpromoError, located at the template, for pages that show a
     referral or affiliate link without the disclosure before it.
-    """
-    return judge(
-        {name: (check_page(html, disclosure), template) for name, (html, template) in pages.items()}
-    )
-
-
-def judge(verdicts: Mapping[str, tuple[PageVerdict, str]]) -> CheckedPages:
-    """Gather every page's verdict (output path → (verdict, template path)), in path order.
-
-    Returns what check_pages returns and raises as it does.
     """
     scripts: set[str] = set()
     styles: set[str] = set()
