@@ -299,7 +299,7 @@ def test_an_osc8_link_and_a_bidi_override_reach_no_log_raw() -> None:
 
 
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    from xpromo_site import cli
+    from xpromo_site.cli import printing as cli
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -316,7 +316,7 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPa
 def test_progress_is_drawn_only_after_a_second_on_a_terminal(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from xpromo_site import cli
+    from xpromo_site.cli import printing as cli
 
     clock = [100.0]
     monkeypatch.setattr(cli.time, "monotonic", lambda: clock[0])
