@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from xpromo_site.tracking import (
     TRACKABLE_SCHEMES,
     UTM_NAMES,
+    Utm,
     add_query_params,
     host_key,
     is_trackable,
@@ -19,19 +20,22 @@ from xpromo_site.tracking import (
     transform_code,
 )
 
-TRACKING = {
-    "source": "northwind",
-    "medium": "referral",
-    "campaign": "cloud-backup-webinar",
-    "content": "cta",
-}
+UTM = Utm("northwind", "referral", "cloud-backup-webinar", "cta")
+
+
+def _utm(values: dict[str, str]) -> Utm:
+    return Utm(
+        values["utm_source"], values["utm_medium"], values["utm_campaign"], values["utm_content"]
+    )
+
+
 UTM_QUERY = (
     "utm_source=northwind&utm_medium=referral&utm_campaign=cloud-backup-webinar&utm_content=cta"
 )
 
 
 def track(url: str, referral: tuple[str, str] | None = None, keep: bool = False) -> str:
-    return tracked_url(url, **TRACKING, referral=referral, keep_existing=keep)
+    return tracked_url(url, UTM, referral=referral, keep_existing=keep)
 
 
 # --- tracked_url: examples ---------------------------------------------------------------------
@@ -178,10 +182,7 @@ def test_trackable_urls(url: str) -> None:
 def test_values_are_encoded_exactly_once() -> None:
     result = tracked_url(
         "https://x.example/",
-        source="a b",
-        medium="x&y=z",
-        campaign="#frag+plus",
-        content="100%20 café/~._-",
+        Utm("a b", "x&y=z", "#frag+plus", "100%20 café/~._-"),
         referral=("ref code", "A&B"),
     )
     assert result == (
@@ -268,7 +269,7 @@ def test_keep_with_nothing_to_keep_is_the_same_as_replace() -> None:
 def test_extra_params_follow_the_referral_in_their_order() -> None:
     result = tracked_url(
         "https://x.example/?q=1#f",
-        **TRACKING,
+        UTM,
         referral=("gspk", transform_code("nw-events", "base64")),
         extra=[("subId1", "summit-2026"), ("ps_program", "events")],
     )
@@ -283,12 +284,12 @@ def test_our_names_must_be_unique_in_every_mode() -> None:
         with pytest.raises(ValueError, match="unique"):
             tracked_url(
                 "https://x.example/?utm_source=a",
-                **TRACKING,
+                UTM,
                 extra=[("utm_source", "b")],
                 keep_existing=keep,
             )
         with pytest.raises(ValueError, match="unique"):
-            tracked_url("https://x.example/", **TRACKING, referral=("s", "1"), extra=[("s", "2")])
+            tracked_url("https://x.example/", UTM, referral=("s", "1"), extra=[("s", "2")])
 
 
 def test_repeated_utm_in_a_destination() -> None:
@@ -349,13 +350,11 @@ def test_base64_codes(code: str, encoded: str) -> None:
 
 
 def test_base64_codes_survive_the_url() -> None:
-    url = tracked_url(
-        "https://x.example/", **TRACKING, referral=("gspk", transform_code("??>", "base64"))
-    )
+    url = tracked_url("https://x.example/", UTM, referral=("gspk", transform_code("??>", "base64")))
     assert url.endswith("&gspk=Pz8%2B")
     assert base64.b64decode(dict(query_params(url))["gspk"] or "") == b"??>"
     padded = tracked_url(
-        "https://x.example/", **TRACKING, referral=("gspk", transform_code("contoso", "base64"))
+        "https://x.example/", UTM, referral=("gspk", transform_code("contoso", "base64"))
     )
     assert padded.endswith("&gspk=Y29udG9zbw%3D%3D")
 
@@ -614,10 +613,12 @@ def test_property_tracked_url_matches_add_query_params(dest, params) -> None:
     referral = params[4] if len(params) > 4 else None
     result = tracked_url(
         url,
-        source=values["utm_source"],
-        medium=values["utm_medium"],
-        campaign=values["utm_campaign"],
-        content=values["utm_content"],
+        Utm(
+            values["utm_source"],
+            values["utm_medium"],
+            values["utm_campaign"],
+            values["utm_content"],
+        ),
         referral=referral,
     )
     assert is_trackable(url)
@@ -665,10 +666,12 @@ def test_property_keep_keeps_theirs_and_fills_the_rest(dest, params) -> None:
     values = dict(params[:4])
     result = tracked_url(
         url,
-        source=values["utm_source"],
-        medium=values["utm_medium"],
-        campaign=values["utm_campaign"],
-        content=values["utm_content"],
+        Utm(
+            values["utm_source"],
+            values["utm_medium"],
+            values["utm_campaign"],
+            values["utm_content"],
+        ),
         referral=referral,
         keep_existing=True,
     )
@@ -685,10 +688,12 @@ def test_property_keep_keeps_theirs_and_fills_the_rest(dest, params) -> None:
         assert result.endswith("#" + frag)  # the fragment stays last
     again = tracked_url(
         result,
-        source=values["utm_source"],
-        medium=values["utm_medium"],
-        campaign=values["utm_campaign"],
-        content=values["utm_content"],
+        Utm(
+            values["utm_source"],
+            values["utm_medium"],
+            values["utm_campaign"],
+            values["utm_content"],
+        ),
         referral=referral,
         keep_existing=True,
     )
@@ -701,12 +706,12 @@ def test_property_scheme_parameters_round_trip(dest, code, extra_values) -> None
     url = dest[0]
     encoded = transform_code(code, "base64")
     extra = [(f"x{i}", value) for i, value in enumerate(extra_values)]
-    result = tracked_url(url, **TRACKING, referral=("gspk", encoded), extra=extra)
+    result = tracked_url(url, UTM, referral=("gspk", encoded), extra=extra)
     pairs = parse_qsl(query_of(result), keep_blank_values=True)
     tail = pairs[len(pairs) - 1 - len(extra) :]
     assert tail == [("gspk", encoded), *extra]
     assert base64.b64decode(tail[0][1]).decode("utf-8") == code
-    assert tracked_url(result, **TRACKING, referral=("gspk", encoded), extra=extra) == result
+    assert tracked_url(result, UTM, referral=("gspk", encoded), extra=extra) == result
 
 
 @PROPERTY_SETTINGS

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .models import Campaign, Channel, Partner, Program
-from .tracking import add_query_params, host_key, is_within, tracked_url, transform_code
+from .tracking import Utm, add_query_params, host_key, is_within, tracked_url, transform_code
 
 PAGE_CHANNEL = "page"  # the channel of links on the pages themselves
 SHARE_PLACEMENT = "share"  # the placement of share links
@@ -118,10 +118,7 @@ def page_link(
     referral, extra = referral_params(destination, audience, campaign, placement)
     tracked = tracked_url(
         url,
-        source=audience.tracking.source,
-        medium=program.medium,
-        campaign=campaign.slug,
-        content=placement,
+        Utm(audience.tracking.source, program.medium, campaign.slug, placement),
         referral=referral,
         extra=extra,
         keep_existing=program.tracking.existing_utm == "keep",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .campaigntypes import TYPES
@@ -96,17 +97,20 @@ def _placeholder_copy(website: str) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class Copy:
+    """What a new campaign says: a draft with the placeholders to replace, by default."""
+
+    draft: bool = True
+    summary: str = PLACEHOLDER_SUMMARY
+    paragraphs: tuple[str, ...] = ()  # none: the placeholder copy
+
+
 def _campaign_text(
-    slug: str,
-    partners: list[str],
-    kind: str,
-    today: dt.date,
-    website: str,
-    draft: bool = True,
-    summary: str = PLACEHOLDER_SUMMARY,
-    copy: list[str] | None = None,
+    slug: str, partners: list[str], kind: str, today: dt.date, website: str, copy: Copy = Copy()
 ) -> str:
-    """Return a campaign file; summary and copy default to the placeholders to replace."""
+    """Return a campaign file of the given type, its call to action on website."""
+    draft, summary = copy.draft, copy.summary
     title = slug.replace("-", " ").capitalize()
     blocks = {
         "event": [
@@ -150,7 +154,7 @@ def _campaign_text(
         else "draft: false  # true keeps it unpublished",
         *block,
         "---",
-        *(copy or _placeholder_copy(website)),
+        *(copy.paragraphs or _placeholder_copy(website)),
     ]
     return "\n".join(_tidy(line) for line in lines)
 
@@ -207,20 +211,22 @@ def new_program(target: Path, today: dt.date, schemas: dict[str, str]) -> list[P
             "webinar",
             today,
             "https://globex.example",
-            draft=False,
-            summary="Acme and Globex show how their products work together, live.",
-            copy=[
-                "Join Acme and Globex for a live session on running both products as one.",
-                "Bring your questions: the engineers who built the integration answer them.",
-                "",
-                "## What you will see",
-                "",
-                "- Setting up the connection in ten minutes",
-                "- Moving data between [Globex](https://globex.example/) and Acme",
-                "",
-                "Every link to a partner's site is tracked for each partner's audience.",
-                "",
-            ],
+            Copy(
+                draft=False,
+                summary="Acme and Globex show how their products work together, live.",
+                paragraphs=(
+                    "Join Acme and Globex for a live session on running both products as one.",
+                    "Bring your questions: the engineers who built the integration answer them.",
+                    "",
+                    "## What you will see",
+                    "",
+                    "- Setting up the connection in ten minutes",
+                    "- Moving data between [Globex](https://globex.example/) and Acme",
+                    "",
+                    "Every link to a partner's site is tracked for each partner's audience.",
+                    "",
+                ),
+            ),
         ),
         "content/pages/about.md": (
             "---\ntitle: About the program\n"

@@ -191,16 +191,22 @@ class Site:
         return rows
 
 
-def _variant(
-    program: Program,
-    campaign: Campaign,
-    status: Status,
-    lead: Partner,
-    path: str,
-    canonical: bool,
-    members: tuple[Partner, ...],
-    hosts: PartnerHosts,
-) -> Variant:
+@dataclass(frozen=True)
+class _Scope:
+    """What every variant of one campaign shares: the program, the campaign, its status
+    today, its partners and the partner hosts links are filed under."""
+
+    program: Program
+    campaign: Campaign
+    status: Status
+    members: tuple[Partner, ...]
+    hosts: PartnerHosts
+
+
+def _variant(scope: _Scope, lead: Partner, path: str, canonical: bool) -> Variant:
+    """Return the page of scope's campaign led by lead, at path, with every link it carries."""
+    program, campaign, status = scope.program, scope.campaign, scope.status
+    members, hosts = scope.members, scope.hosts
     cta = None
     if status is Status.LIVE:
         cta = page_link(program, campaign, lead, campaign.cta.url, "cta", hosts)
@@ -286,21 +292,10 @@ def assemble(
             continue
         members = tuple(by_id[pid] for pid in campaign.partners)
         lead = by_id[program.owner] if program.owner in campaign.partners else members[0]
-        canonical = _variant(
-            program, campaign, status, lead, f"{campaign.slug}/", True, members, hosts
-        )
+        scope = _Scope(program, campaign, status, members, hosts)
+        canonical = _variant(scope, lead, f"{campaign.slug}/", True)
         variants = tuple(
-            _variant(
-                program,
-                campaign,
-                status,
-                partner,
-                f"{campaign.slug}/{partner.id}/",
-                False,
-                members,
-                hosts,
-            )
-            for partner in members
+            _variant(scope, partner, f"{campaign.slug}/{partner.id}/", False) for partner in members
         )
         shares = {}
         channels = share_channels(program, campaign)

@@ -3,6 +3,7 @@
 import base64
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from .urls import read
@@ -176,18 +177,25 @@ def add_query_params(url: str, params: Sequence[tuple[str, str]]) -> str:
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class Utm:
+    """The four UTM values a tracked link carries, in the order they are added."""
+
+    source: str
+    medium: str
+    campaign: str
+    content: str
+
+
 def tracked_url(
     destination: str,
+    utm: Utm,
     *,
-    source: str,
-    medium: str,
-    campaign: str,
-    content: str,
     referral: tuple[str, str] | None = None,
     extra: Sequence[tuple[str, str]] = (),
     keep_existing: bool = False,
 ) -> str:
-    """Return ``destination`` carrying the campaign's tracking parameters.
+    """Return ``destination`` carrying the campaign's tracking parameters (utm).
 
     The parameters are ``utm_source``, ``utm_medium``, ``utm_campaign``, ``utm_content`` in
     that order, then the ``(param, code)`` referral pair when given, then ``extra`` in its
@@ -201,10 +209,10 @@ def tracked_url(
     if not is_trackable(destination):
         return destination
     params = [
-        ("utm_source", source),
-        ("utm_medium", medium),
-        ("utm_campaign", campaign),
-        ("utm_content", content),
+        ("utm_source", utm.source),
+        ("utm_medium", utm.medium),
+        ("utm_campaign", utm.campaign),
+        ("utm_content", utm.content),
     ]
     if referral is not None:
         params.append(referral)
