@@ -252,6 +252,16 @@ def load(path: Path) -> Manifest | None:
         return None
 
 
+def built_into(path: Path, output: Path) -> bool:
+    """True when the manifest at path, of this version or an earlier one, says a build
+    wrote output (so an output folder from before the marker file is still xpromo's)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("output") == str(output.absolute())
+
+
 def save(path: Path, manifest: Manifest) -> None:
     """Keep manifest at path (whole or not at all); a cache that cannot be written is skipped."""
     data = {"format": FORMAT, **manifest.__dict__}

@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..hosts import HOSTS
-from ..manifest import load as load_manifest
-from ..manifest import manifest_path
+from ..manifest import built_into, manifest_path
 from ..output import refusal
 
 # The rest is imported where a command needs it: an up-to-date build answers before
@@ -64,8 +63,7 @@ def _check_output(source: Path, output: Path, cache: Path) -> None:
             raise click.BadParameter(
                 f"'{output}' is inside the program's {protected}/ folder", param_hint="'--output'"
             )
-    last = load_manifest(manifest_path(cache.absolute(), output))
-    why = refusal(output, last is not None and last.output == str(output.absolute()))
+    why = refusal(output, built_into(manifest_path(cache.absolute(), output), output))
     if why is not None:
         raise click.BadParameter(
             f"'{output}' {why}, and a build replaces everything in its output folder; "
