@@ -1,30 +1,26 @@
-"""Site → output files (pages, hubs, manifests, sitemap, feeds, host files), with no disk I/O."""
+"""The renderer: campaign pages, hubs, the program's pages, the policy and host files."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 import secrets
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import PurePosixPath
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
-from . import feeds, structured
-from .analytics import PROVIDERS, expand
-from .campaigntypes import TYPES
-from .enablement import (
+from .. import structured
+from ..analytics import PROVIDERS, expand
+from ..campaigntypes import TYPES
+from ..enablement import (
     CALENDAR_FILE,
     CampaignKit,
     calendar_file,
@@ -40,18 +36,19 @@ from .enablement import (
     share_image,
     size_label,
 )
-from .errors import Diagnostic, XpromoError
-from .hosts import host_named, plan, policy_for
-from .images import PreparedImage
-from .links import TrackedLink
-from .lockup import BOXES, Fit, Shape, fit_logos, weights
-from .models import LINK_MARK, SEPARATORS, Body, Campaign, Partner
-from .pagecheck import PageVerdict, check_page, judge, shared
-from .qrcodes import QrCode, QrRequest
-from .shareimages import HEIGHT, WIDTH, ShareImage, unique
-from .site import Published, Site, Status, Variant
-from .themes import Theme, compact_css, render_template, template_path
-from .workers import run, split
+from ..errors import Diagnostic, XpromoError
+from ..hosts import host_named, plan, policy_for
+from ..images import PreparedImage
+from ..lockup import BOXES, Fit, Shape, fit_logos, weights
+from ..models import LINK_MARK, SEPARATORS, Body, Campaign, Partner
+from ..pagecheck import PageVerdict, check_page, judge, shared
+from ..qrcodes import QrCode, QrRequest
+from ..shareimages import HEIGHT, WIDTH, ShareImage, unique
+from ..site import Published, Site, Status, Variant
+from ..themes import Theme, compact_css, render_template, template_path
+from ..workers import run, split
+from .sinks import Sink
+from .sitefiles import write_feeds, write_manifests
 
 MONTHS = (
     "January",
@@ -68,52 +65,10 @@ MONTHS = (
     "December",
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-LINKS_COLUMNS = ("campaign", "audience", "destination", "channel", "placement", "url")
 _MARK_RE = re.compile(f"{LINK_MARK}(i?)(\\d+){LINK_MARK}")
 CSP_MARK = "xpromo-content-security-policy"  # stands in <meta> until the policy is known;
 # each render adds a secret to it (_Renderer.csp_mark), so no copy can forge it
 CONSENT_SCRIPT = "consent.js"
-
-
-@dataclass(frozen=True, slots=True)
-class OutputFile:
-    path: str  # relative to the output folder, "/"-separated
-    data: bytes
-
-
-class Sink(Protocol):
-    """Receives output files as they are rendered; workers' sinks are merged into the main one."""
-
-    def add(self, path: str, data: bytes) -> None:
-        """Take the file at path (relative, "/"-separated) with its final bytes."""
-
-    def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
-        """Take a large file at path as consecutive parts, without holding it whole."""
-
-    def result(self) -> Any:
-        """Return what this sink took, picklable, for merge."""
-
-    def merge(self, result: Any) -> None:
-        """Take what another sink (a worker's) returned from result()."""
-
-
-class Memory:
-    """A Sink keeping every file in memory: for check and for tests."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def add(self, path: str, data: bytes) -> None:
-        self.files[path] = data
-
-    def add_parts(self, path: str, parts: Iterable[bytes]) -> None:
-        self.files[path] = b"".join(parts)
-
-    def result(self) -> dict[str, bytes]:
-        return self.files
-
-    def merge(self, result: dict[str, bytes]) -> None:
-        self.files.update(result)
 
 
 def format_date(day: dt.date) -> str:
@@ -619,8 +574,7 @@ class _Renderer:
 
     def feeds(self) -> None:
         """Write the program's Atom feed and each partner's."""
-        for path, text in feeds.site_feeds(self.site).items():
-            self.out.add(path, text.encode("utf-8"))
+        write_feeds(self.site, self.out)
 
     def _kit(self, item: Published, variant: Variant) -> CampaignKit:
         event = self.events[item.campaign.slug]
@@ -665,16 +619,7 @@ class _Renderer:
 
     # machine-readable files -------------------------------------------------------------
     def manifests(self) -> None:
-        site = self.site
-        rows = site.links()
-        self.out.add_parts("links.csv", (text.encode() for text in links_csv_parts(rows)))
-        self.out.add_parts("links.json", (text.encode() for text in links_json_parts(rows)))
-        urls = [site.program.base_url]
-        urls += [site.program.base_url + item.canonical.path for item in site.live]
-        urls += [site.program.base_url + f"{page.slug}/" for page in site.pages]
-        self.out.add("sitemap.xml", sitemap_xml(urls).encode("utf-8"))
-        robots = f"User-agent: *\nAllow: /\n\nSitemap: {site.program.base_url}sitemap.xml\n"
-        self.out.add("robots.txt", robots.encode())
+        write_manifests(self.site, self.out)
 
     # security and hosting -----------------------------------------------------------------
     def secure(self) -> tuple[Diagnostic, ...]:
@@ -771,56 +716,6 @@ def fill_links(
         return str(escape(urls[index])) + rel
 
     return Markup(_MARK_RE.sub(fill, body.html))
-
-
-def links_csv(rows: Iterable[TrackedLink]) -> str:
-    """Return the links manifest as CSV with a header row and '\\n' line ends."""
-    return "".join(links_csv_parts(rows))
-
-
-def links_csv_parts(rows: Iterable[TrackedLink]) -> Iterator[str]:
-    """Yield links_csv's text a line at a time (a large program's manifest is tens of MB)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for values in ([*LINKS_COLUMNS], *([getattr(r, c) for c in LINKS_COLUMNS] for r in rows)):
-        writer.writerow(values)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-
-
-def links_json(rows: Iterable[TrackedLink]) -> str:
-    """Return the links manifest as JSON: {"links": [row, ...]}, keys in column order.
-
-    The text is indented, keeps non-ASCII characters as they are and ends with a newline.
-    """
-    return "".join(links_json_parts(rows))
-
-
-def links_json_parts(rows: Iterable[TrackedLink]) -> Iterator[str]:
-    """Yield links_json's text a row at a time: the same text as json.dumps of the whole."""
-    yield '{\n  "links": ['
-    separator = "\n"
-    keys = [f"      {json.dumps(column)}: " for column in LINKS_COLUMNS]
-    quote = encode_basestring  # a row's values are all strings
-    for row in rows:
-        fields = ",\n".join(
-            key + quote(getattr(row, column))
-            for key, column in zip(keys, LINKS_COLUMNS, strict=True)
-        )
-        yield f"{separator}    {{\n{fields}\n    }}"
-        separator = ",\n"
-    yield "\n  ]\n}\n" if separator != "\n" else "]\n}\n"
-
-
-def sitemap_xml(urls: Iterable[str]) -> str:
-    """Return a sitemap listing urls."""
-    entries = "".join(f"  <url><loc>{xml_escape(url)}</loc></url>\n" for url in urls)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{entries}</urlset>\n"
-    )
 
 
 def render_site(
