@@ -1,11 +1,11 @@
 """Site → output files (pages, hubs, manifests, sitemap, feeds, host files) into a sink.
 
-views.py computes once, before any page, what pages render from (frozen); pages.py
-renders template + view → HTML per page and hub; renderer.py runs them in chunks,
-forked workers on large programs; policy.py turns the pages' verdicts into the
-Content-Security-Policy and the host's files; sitefiles.py makes links.csv and
-links.json, sitemap.xml, robots.txt and the feeds; sinks.py is where files go (the
-sink does any disk I/O: output.Stage for build).
+views.py computes once, before any page, what pages render from (frozen), with
+logos.py's logo sizes; pages.py renders template + view → HTML per page and hub;
+renderer.py runs them in chunks, forked workers on large programs; policy.py turns
+the pages' verdicts into the Content-Security-Policy and the host's files;
+sitefiles.py makes links.csv and links.json, sitemap.xml, robots.txt and the feeds;
+sinks.py is where files go (the sink does any disk I/O: output.Stage for build).
 """
 
 from __future__ import annotations

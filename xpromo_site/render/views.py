@@ -111,10 +111,6 @@ class Views:
     share_images: Mapping[str, ShareImage]  # page path → its share image (none undrawn)
     lockups: Mapping[str, LockupFits]  # page path → its hero lockup
 
-    @property
-    def site(self) -> Site:
-        return self.inputs.site
-
 
 def prepare(inputs: RenderInputs) -> tuple[Views, list[OutputFile]]:
     """Return the views pages render from and the shared files, in the order to write them.
