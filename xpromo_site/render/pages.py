@@ -75,7 +75,7 @@ class Pages:
     def image_urls(self, body: Body, page_path: str) -> list[str]:
         """Return where each of the body's images is, relative to the page at page_path."""
         root = "../" * page_path.count("/")
-        return [root + self.views.asset_paths[image.path] for image in body.images]
+        return [root + self.views.files.assets[image.path] for image in body.images]
 
     def _common(self, page_path: str, brand: Partner, legal: Iterable[Partner]) -> dict[str, Any]:
         views = self.views
@@ -88,8 +88,8 @@ class Pages:
             "brand": views.partners[brand.id],
             "legal_partners": [views.partners[p.id] for p in legal],
             "nav_pages": views.nav_pages,
-            "stylesheet": views.stylesheet,
-            "icon": views.icon,
+            "stylesheet": views.files.stylesheet,
+            "icon": views.files.icon,
             "today": self.site.today,
             "disclosure": self.site.program.disclosure,
             "csp_meta": views.csp_mark if views.host.policy_in_meta else None,
@@ -147,7 +147,7 @@ class Pages:
             self.page(variant.path, "campaign.html", context)
 
     def _organization(self, partner: Partner) -> dict[str, Any]:
-        logo = self.site.program.base_url + self.views.asset_paths[partner.logo]
+        logo = self.site.program.base_url + self.views.files.assets[partner.logo]
         return structured.organization(partner, logo)
 
     def _structured(self, item: Published, page_url: str) -> Markup | None:
@@ -290,7 +290,7 @@ class Pages:
                 "partner": views.partners[partner.id],
                 "entries": entries,
                 "kit_zip": download,
-                "kit_script": views.kit_script,
+                "kit_script": views.files.kit_script,
             }
         )
         context["feed_url"] = f"{self.site.program.base_url}partners/{partner.id}/feed.xml"

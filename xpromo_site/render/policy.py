@@ -44,7 +44,7 @@ def secure(views: Views, noted: Noted, out: Sink) -> tuple[Diagnostic, ...]:
         site,
         checked.script_hashes,
         checked.style_hashes,
-        own_scripts=views.kit_script is not None,
+        own_scripts=views.files.kit_script is not None,
     )
     meta = str(escape(csp.meta())).encode()
     mark = views.csp_mark.encode()

@@ -91,6 +91,16 @@ class RenderInputs:
 
 
 @dataclass(frozen=True, slots=True)
+class SharedFiles:
+    """Where the files every page links to are: each name carries a hash of its bytes."""
+
+    assets: Mapping[str, str]  # source asset → its hashed output path
+    stylesheet: str
+    icon: str
+    kit_script: str | None  # None when the theme has no kit.js
+
+
+@dataclass(frozen=True, slots=True)
 class Views:
     """What every page, hub and kit renders from, made once and never changed after:
     workers are forked with it and need nothing else but their chunk's numbers."""
@@ -98,10 +108,7 @@ class Views:
     inputs: RenderInputs
     host: Host
     csp_mark: str  # replaced in every page, so never in the output: a title quoting it stays
-    asset_paths: Mapping[str, str]  # source asset → its hashed output path
-    stylesheet: str
-    kit_script: str | None
-    icon: str
+    files: SharedFiles
     analytics: dict[str, Any] | None
     program: dict[str, Any]
     nav_pages: list[dict[str, str]]
@@ -118,11 +125,10 @@ def prepare(inputs: RenderInputs) -> tuple[Views, list[OutputFile]]:
     Raises XpromoError for template errors and undrawable logos.
     """
     site, theme, assets = inputs.site, inputs.theme, inputs.assets
-    files: list[OutputFile] = []
     events = event_views(site)
     logos = {src: image.data for src, image in assets.items()}
     shares = _share_images(site, logos, events) if inputs.drawn.draw else {}
-    files += [OutputFile(image.path, inputs.drawn.images[image.path]) for image in shares.values()]
+    files = [OutputFile(image.path, inputs.drawn.images[image.path]) for image in shares.values()]
     asset_paths = {src: hashed_name(src, image.data) for src, image in assets.items()}
     files += [OutputFile(hashed, assets[src].data) for src, hashed in asset_paths.items()]
     fits = site_fits(site, assets)
@@ -131,20 +137,9 @@ def prepare(inputs: RenderInputs) -> tuple[Views, list[OutputFile]]:
         for item in site.published
         for variant in (item.canonical, *item.variants)
     }
-    css = (
-        compact_css(theme.static.get("xpromo.css", b"").decode("utf-8")).encode()
-        + brand_css(site.partners).encode()
-        + logo_css(fits, lockups).encode()
-    )
-    stylesheet = hashed_name("static/xpromo.css", css)
-    files.append(OutputFile(stylesheet, css))
-    script = theme.static.get(KIT_SCRIPT)
-    kit_script = hashed_name(f"static/{KIT_SCRIPT}", script) if script else None
-    for name, data in theme.static.items():
-        if name == KIT_SCRIPT and kit_script is not None:
-            files.append(OutputFile(kit_script, data))
-        elif name not in ("xpromo.css", CONSENT_SCRIPT):
-            files.append(OutputFile(f"static/{name}", data))
+    css = brand_css(site.partners) + logo_css(fits, lockups)
+    stylesheet, kit_script, static = _theme_files(theme, css)
+    files += static
     analytics = analytics_view(site, theme)
     if analytics is not None and analytics["consent_script"] is not None:
         consent = theme.static.get(CONSENT_SCRIPT, b"")
@@ -169,10 +164,7 @@ def prepare(inputs: RenderInputs) -> tuple[Views, list[OutputFile]]:
         inputs=inputs,
         host=host_named(inputs.host or site.program.host),
         csp_mark=f"{CSP_MARK}-{secrets.token_hex(16)}",
-        asset_paths=asset_paths,
-        stylesheet=stylesheet,
-        kit_script=kit_script,
-        icon=icon,
+        files=SharedFiles(asset_paths, stylesheet, icon, kit_script),
         analytics=analytics,
         program=program,
         nav_pages=[{"title": p.title, "path": f"{p.slug}/"} for p in site.pages],
@@ -183,6 +175,26 @@ def prepare(inputs: RenderInputs) -> tuple[Views, list[OutputFile]]:
         lockups=lockups,
     )
     return views, files
+
+
+def _theme_files(theme: Theme, site_css: str) -> tuple[str, str | None, list[OutputFile]]:
+    """Return the stylesheet's hashed name (the theme's xpromo.css, then site_css), the
+    kit script's (None without one) and the theme's static files in the order to write
+    them, consent.js left to the analytics view."""
+    css = (
+        compact_css(theme.static.get("xpromo.css", b"").decode("utf-8")).encode()
+        + site_css.encode()
+    )
+    stylesheet = hashed_name("static/xpromo.css", css)
+    files = [OutputFile(stylesheet, css)]
+    script = theme.static.get(KIT_SCRIPT)
+    kit_script = hashed_name(f"static/{KIT_SCRIPT}", script) if script else None
+    for name, data in theme.static.items():
+        if name == KIT_SCRIPT and kit_script is not None:
+            files.append(OutputFile(kit_script, data))
+        elif name not in ("xpromo.css", CONSENT_SCRIPT):
+            files.append(OutputFile(f"static/{name}", data))
+    return stylesheet, kit_script, files
 
 
 def format_date(day: dt.date) -> str:
