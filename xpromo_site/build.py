@@ -53,7 +53,16 @@ from .output import (
     survey,
 )
 from .qrcodes import QrCode, QrRequest
-from .render import Memory, OutputFile, Sink, plan_share_images, render_site
+from .render import (
+    Drawn,
+    Memory,
+    OutputFile,
+    RenderInputs,
+    Sink,
+    Target,
+    plan_share_images,
+    render_site,
+)
 from .site import Site, assemble, lifecycle_warnings, status_window
 from .themes import load_theme
 from .workers import worker_count
@@ -177,17 +186,11 @@ def _render(root: Path, options: Options, run: _Run) -> tuple[Site, Inputs, Imag
         workers = worker_count(pages, MIN_PAGES_PER_WORKER)
     with _timed(timings, "render"):
         theme = load_theme(root, inputs.program.theme)
+        drawn = Drawn(images, qr_codes, options.images)
         rendered = render_site(
-            site,
-            theme,
-            assets,
-            run.out,
-            run.new_sink,
-            options.host,
+            RenderInputs(site, theme, assets, drawn, options.host),
+            Target(run.out, run.new_sink),
             reporter.advance,
-            images,
-            qr_codes,
-            options.images,
             workers,
         )
     warnings = [*lifecycle_warnings(site), *rendered]
