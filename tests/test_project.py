@@ -305,3 +305,29 @@ def test_the_package_type_checks() -> None:
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# click passes each command one argument per option; build and check keep their keyword
+# options as the documented library API (build.Options is what they become inside)
+MANY_PARAMETERS = {
+    "cli/building.py:build_command",
+    "cli/linking.py:links_command",
+    "build.py:build",
+    "build.py:check",
+}
+
+
+def test_no_function_takes_more_than_six_parameters() -> None:
+    found = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            arguments = node.args
+            names = [a.arg for a in (*arguments.posonlyargs, *arguments.args)]
+            count = len(names) + len(arguments.kwonlyargs)
+            count += (arguments.vararg is not None) + (arguments.kwarg is not None)
+            count -= bool(names) and names[0] in ("self", "cls")
+            if count > 6:
+                found.add(f"{path.relative_to(PACKAGE).as_posix()}:{node.name}")
+    assert found == MANY_PARAMETERS

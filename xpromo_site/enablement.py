@@ -241,20 +241,23 @@ def qr_requests(site: Site) -> list[QrRequest]:
     return sorted({r for r in requests if r is not None}, key=lambda r: (r.url, r.dark))
 
 
-def campaign_kit(
-    site: Site,
-    item: Published,
-    partner: Partner,
-    image: ShareImage | None,
-    image_png: bytes | None,
-    copy: KitCopy,
-    calendar: bytes | None,
-    qr: QrCode | None,
-) -> CampaignKit:
-    """Return partner's kit for the live campaign item (qr: the code of its print link).
+@dataclass(frozen=True)
+class KitMedia:
+    """The made files a kit carries: its share image (and the PNG drawn for it), the
+    calendar file of its event, and the QR code of its print link. Each is None when the
+    build draws no images or the campaign has none."""
 
-    image and image_png are None when the build draws no images.
-    """
+    image: ShareImage | None = None
+    image_png: bytes | None = None
+    calendar: bytes | None = None
+    qr: QrCode | None = None
+
+
+def campaign_kit(
+    site: Site, item: Published, partner: Partner, copy: KitCopy, media: KitMedia
+) -> CampaignKit:
+    """Return partner's kit for the live campaign item."""
+    image, image_png, calendar, qr = media.image, media.image_png, media.calendar, media.qr
     variant = next(v for v in item.variants if v.lead.id == partner.id)
     links = tuple(item.share_links[partner.id])
     base = site.program.base_url

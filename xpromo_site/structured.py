@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -41,20 +42,27 @@ def is_online(venue: str) -> bool:
     return venue.strip().lower() in ONLINE_VENUES
 
 
+@dataclass(frozen=True)
+class Listing:
+    """Where and by whom a campaign is offered: its page, the partners behind it (as
+    schema.org Organizations), its share image and whether it is live today."""
+
+    page_url: str
+    partners: list[dict[str, Any]]
+    image_url: str | None = None
+    live: bool = True
+
+
 def event(
-    campaign: Campaign,
-    start: dt.datetime,
-    end: dt.datetime | None,
-    page_url: str,
-    organizers: list[dict[str, Any]],
-    image_url: str | None = None,
-    live: bool = True,
+    campaign: Campaign, start: dt.datetime, end: dt.datetime | None, listing: Listing
 ) -> dict[str, Any]:
-    """Return a campaign of type webinar or event as a schema.org Event.
+    """Return a campaign whose type reads an event block as a schema.org Event.
 
     start and end carry their time zone, so the dates are written with their offset.
-    The offer is the registration (the call to action); image is the share image.
+    The offer is the registration (the call to action); the partners organise it.
     """
+    page_url, organizers = listing.page_url, listing.partners
+    image_url, live = listing.image_url, listing.live
     assert campaign.event is not None
     data: dict[str, Any] = {
         "@context": CONTEXT,
@@ -115,18 +123,15 @@ def parse_price(text: str) -> tuple[str, str] | None:
     return amount, _CURRENCIES[match["before"] or match["after"]]
 
 
-def offer(
-    campaign: Campaign,
-    page_url: str,
-    sellers: list[dict[str, Any]],
-    live: bool = True,
-) -> dict[str, Any]:
-    """Return a campaign of type bundle or offer as a schema.org Offer.
+def offer(campaign: Campaign, listing: Listing) -> dict[str, Any]:
+    """Return a campaign whose type reads an offer block as a schema.org Offer (the
+    partners sell it).
 
     A price per something ("€49 per user / month") is also a UnitPriceSpecification
     whose reference quantity is one of that unit, so no reader takes it as a one-off.
     """
     assert campaign.offer is not None
+    page_url, sellers, live = listing.page_url, listing.partners, listing.live
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "Offer",

@@ -18,6 +18,7 @@ from .. import structured
 from ..enablement import (
     CALENDAR_FILE,
     CampaignKit,
+    KitMedia,
     calendar_file,
     campaign_kit,
     details,
@@ -162,14 +163,17 @@ class Pages:
                     campaign,
                     view["start"],
                     view["end"],
-                    page_url,
-                    organizations,
-                    self.site.program.base_url + image.path if image is not None else None,
-                    live,
+                    structured.Listing(
+                        page_url,
+                        organizations,
+                        self.site.program.base_url + image.path if image is not None else None,
+                        live,
+                    ),
                 )
             )
         if campaign.offer is not None:
-            return structured.json_ld(structured.offer(campaign, page_url, organizations, live))
+            listing = structured.Listing(page_url, organizations, live=live)
+            return structured.json_ld(structured.offer(campaign, listing))
         return None
 
     def _event(self, item: Published) -> dict[str, Any] | None:
@@ -314,15 +318,14 @@ class Pages:
         facts = details(item, event, referral_code(item, variant, self.site))
         image = self.views.share_images.get(variant.path)
         qr = print_qr(item, variant.lead) if drawn.draw else None
-        return campaign_kit(
-            self.site,
-            item,
-            variant.lead,
+        media = KitMedia(
             image,
             drawn.images[image.path] if image is not None else None,
-            kit_copy(item, variant.lead, line, facts),
             self._calendar(item, variant),
             drawn.qr_codes[qr] if qr is not None else None,
+        )
+        return campaign_kit(
+            self.site, item, variant.lead, kit_copy(item, variant.lead, line, facts), media
         )
 
     def plain_pages(self) -> None:
