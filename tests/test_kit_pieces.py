@@ -18,6 +18,8 @@ from PIL import Image
 
 from tests.conftest import REPO
 from tests.htmltools import parse_html
+from xpromo_site import kitfiles
+from xpromo_site.build import build
 from xpromo_site.errors import Location, XpromoError
 from xpromo_site.ics import CalendarEvent, event_ics
 from xpromo_site.kit import (
@@ -339,3 +341,28 @@ def test_each_time_zone_change_is_written_where_rfc_5545_puts_it(tzid: str) -> N
             expected.append(day.date())
         day += dt.timedelta(days=1)
     assert sorted(c.date() for c in changes) == expected
+
+
+# --- a kit piece added through the registry -----------------------------------------------
+
+
+def _contact_card(kit: kitfiles.CampaignKit) -> dict[str, bytes]:
+    """A vCard (RFC 6350) of the campaign's page, for partners' address books."""
+    lines = ["BEGIN:VCARD", "VERSION:4.0", "KIND:org", f"FN:{kit.title}", f"URL:{kit.page_url}"]
+    return {"contact.vcf": ("\r\n".join([*lines, "END:VCARD"]) + "\r\n").encode()}
+
+
+def test_a_kit_piece_added_to_the_registry_reaches_the_kit_folder_the_zip_and_the_readme(
+    minimal_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    piece = kitfiles.KitPiece("contact", _contact_card, {"contact.vcf": "contact card: save it"})
+    monkeypatch.setattr(kitfiles, "PIECES", (*kitfiles.PIECES, piece))
+    out = tmp_path / "public"
+    build(minimal_copy, out, dt.date(2026, 11, 23), images=False, workers=1)
+    card = (out / "partners/alpha/kit/backup-webinar/contact.vcf").read_bytes()
+    assert card.startswith(b"BEGIN:VCARD\r\nVERSION:4.0\r\n")
+    assert b"URL:https://partners.alpha.example/backup-webinar/alpha/\r\n" in card
+    with zipfile.ZipFile(out / "partners/alpha/alpha-kit.zip") as kit:
+        assert kit.read("alpha-kit/backup-webinar/contact.vcf") == card
+        readme = kit.read("alpha-kit/README.txt").decode()
+    assert "contact.vcf" in readme and "contact card: save it" in readme

@@ -56,6 +56,7 @@ LAYERS = {
     "themes": 6,
     "hosts": 6,
     "feeds": 6,
+    "kitfiles": 5,
     "enablement": 6,
     "render": 7,
     "output": 8,

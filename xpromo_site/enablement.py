@@ -16,15 +16,11 @@ from urllib.parse import urlsplit
 from .ics import CalendarEvent, event_ics
 from .kit import (
     KitCopy,
-    ReadmeEntry,
-    SocialPost,
     email_html,
     email_text,
-    kit_readme,
     social_posts,
-    social_text,
-    stable_zip,
 )
+from .kitfiles import CALENDAR_FILE, CampaignKit, partner_hub
 from .links import PRINT_CHANNEL, TrackedLink
 from .models import CAMPAIGN_TYPE_LABELS as TYPE_LABELS
 from .models import Partner
@@ -34,7 +30,6 @@ from .site import Published, Site, Variant
 
 EMAIL_CHANNEL, SOCIAL_CHANNEL = "email", "social"
 KIT_DIR = "kit"
-CALENDAR_FILE = "event.ics"
 
 
 def kicker(item: Published, event: Mapping[str, Any] | None) -> str:
@@ -169,58 +164,6 @@ def kit_copy(
     )
 
 
-@dataclass(frozen=True)
-class CampaignKit:
-    """One partner's kit for one live campaign."""
-
-    slug: str
-    title: str
-    folder: str  # where its files go, from the site root: partners/<id>/kit/<slug>/
-    page_url: str  # the partner's variant
-    links: tuple[TrackedLink, ...]  # one per channel, print among them (site.share_channels)
-    image: ShareImage | None  # None when the build draws no images
-    image_png: bytes | None
-    image_alt: str
-    qr: QrCode | None  # of the print link; None without images or without a print link
-    email: tuple[str, str] | None  # (HTML block, plain text) with the email link
-    posts: tuple[SocialPost, ...]  # with the social link
-    calendar: bytes | None
-    calendar_path: str | None  # the variant's event.ics, from the site root
-
-    def files(self) -> dict[str, bytes]:
-        """Return the kit's own files (those not published elsewhere), by name."""
-        files: dict[str, bytes] = {}
-        if self.qr is not None:
-            files["qr-code.svg"] = self.qr.svg
-            files["qr-code.png"] = self.qr.png
-        if self.email is not None:
-            files["email.html"] = self.email[0].encode()
-            files["email.txt"] = self.email[1].encode()
-        if self.posts:
-            files["social.txt"] = social_text(self.posts).encode()
-        return files
-
-    def download(self) -> dict[str, bytes]:
-        """Return every file of the kit, as it goes into the zip."""
-        files = dict(self.files())
-        if self.image_png is not None:
-            files["share-image.png"] = self.image_png
-        if self.calendar is not None:
-            files[CALENDAR_FILE] = self.calendar
-        return files
-
-
-FILE_NOTES = {
-    "share-image.png": f"share image, {WIDTH}x{HEIGHT}: the picture link previews show",
-    "qr-code.svg": "QR code that opens the print link above, for print (scales to any size)",
-    "qr-code.png": "QR code that opens the print link above, for slides and documents",
-    "email.html": "email block: paste into your email's HTML",
-    "email.txt": "plain-text version of the email",
-    "social.txt": "one post per social network, within its length limit",
-    CALENDAR_FILE: "calendar file: add the event to a calendar",
-}
-
-
 def _link(links: tuple[TrackedLink, ...], channel: str) -> TrackedLink | None:
     return next((link for link in links if link.channel == channel), None)
 
@@ -292,37 +235,9 @@ def campaign_kit(
     )
 
 
-def partner_hub(partner: Partner) -> str:
-    """Return the path of partner's hub from the site root."""
-    return f"partners/{partner.id}/"
-
-
 def kit_zip_path(partner: Partner) -> str:
     """Return the path of partner's whole kit as one zip, from the site root."""
     return f"{partner_hub(partner)}{partner.id}-kit.zip"
-
-
-def kit_zip(site: Site, partner: Partner, kits: list[CampaignKit]) -> bytes:
-    """Return the zip of every campaign kit of partner, in one top folder, with a README."""
-    top = f"{partner.id}-kit"
-    files: dict[str, bytes] = {}
-    entries = []
-    for kit in kits:
-        download = kit.download()
-        files.update({f"{top}/{kit.slug}/{name}": data for name, data in download.items()})
-        entries.append(
-            ReadmeEntry(
-                folder=kit.slug,
-                title=kit.title,
-                page_url=kit.page_url,
-                links=tuple((link.channel, link.url) for link in kit.links),
-                files=tuple((name, FILE_NOTES[name]) for name in sorted(download)),
-            )
-        )
-    hub_url = site.program.base_url + partner_hub(partner)
-    readme = kit_readme(partner.name, site.program.name, hub_url, entries)
-    files[f"{top}/README.txt"] = readme.encode()
-    return stable_zip(files)
 
 
 def kit_view(kit: CampaignKit) -> dict[str, Any]:

@@ -16,8 +16,6 @@ from markupsafe import Markup
 
 from .. import structured
 from ..enablement import (
-    CALENDAR_FILE,
-    CampaignKit,
     KitMedia,
     calendar_file,
     campaign_kit,
@@ -26,11 +24,11 @@ from ..enablement import (
     kicker,
     kit_copy,
     kit_view,
-    kit_zip,
     kit_zip_path,
     print_qr,
     size_label,
 )
+from ..kitfiles import CALENDAR_FILE, CampaignKit, kit_zip
 from ..models import SEPARATORS, Body, Partner
 from ..pagecheck import check_page
 from ..shareimages import HEIGHT, WIDTH
@@ -283,7 +281,7 @@ class Pages:
             )
         download = None
         if kits:
-            data = kit_zip(self.site, partner, kits)
+            data = kit_zip(self.site.program, partner, kits)
             path = kit_zip_path(partner)
             self.out.add(path, data)
             size = size_label(len(data))
