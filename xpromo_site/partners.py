@@ -24,6 +24,7 @@ from .models import (
     Program,
 )
 from .source.fields import Asset, Boolean, LockupSpec, Number, OneOf, Url, slug
+from .source.files import read_source
 from .source.schema import (
     INVALID,
     SLUG_PATTERN,
@@ -37,7 +38,7 @@ from .source.schema import (
     describe,
     is_valid,
 )
-from .source.yamlsource import Node, load_yaml, read_source
+from .source.yamlsource import Node, load_yaml
 from .trackingspec import (
     PARTNER_TRACKING,
     TRACKING_PROGRAM,
