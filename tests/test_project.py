@@ -332,3 +332,11 @@ def test_no_function_takes_more_than_six_parameters() -> None:
             if count > 6:
                 found.add(f"{path.relative_to(PACKAGE).as_posix()}:{node.name}")
     assert found == MANY_PARAMETERS
+
+
+def test_no_module_is_over_400_lines() -> None:
+    long = {
+        path.relative_to(PACKAGE).as_posix(): len(path.read_text().splitlines())
+        for path in PACKAGE.rglob("*.py")
+    }
+    assert {name: n for name, n in long.items() if n > 400} == {}

@@ -29,6 +29,7 @@ from xpromo_site import output as output_module
 from xpromo_site.build import build
 from xpromo_site.errors import FolderError
 from xpromo_site.output import MARKER, lock
+from xpromo_site.output import swap as output_swap
 
 DAY = dt.date.fromisoformat(TODAY)
 CAMPAIGN = "content/campaigns/backup-webinar.md"
@@ -146,9 +147,9 @@ def _killed_at(step: int, site: Path, out: Path, exchange: bool, log: Path | Non
             for name in _CHANGES:
                 setattr(os, name, fault(getattr(os, name)))
             if exchange:
-                output_module._exchange = fault(output_module._exchange)  # type: ignore[assignment]
+                output_swap._exchange = fault(output_swap._exchange)  # type: ignore[assignment]
             else:
-                output_module._exchange = lambda first, second: False  # type: ignore[assignment]
+                output_swap._exchange = lambda first, second: False  # type: ignore[assignment]
             return publish(*args, **kwargs)
 
         output_module.publish = publish_with_faults  # type: ignore[assignment]

@@ -19,8 +19,9 @@ from xpromo_site.build import check
 from xpromo_site.editor_schema import schemas
 from xpromo_site.errors import XpromoError
 from xpromo_site.models import CAMPAIGN_TYPES
+from xpromo_site.source.files import split_front_matter
 from xpromo_site.source.schema import SLUG_PATTERN, suggest_slug
-from xpromo_site.source.yamlsource import load_yaml, split_front_matter
+from xpromo_site.source.yamlsource import load_yaml
 
 TODAY = "2026-11-23"
 INVALID = Path(__file__).resolve().parent / "invalid"

@@ -21,8 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import subprocess_env
-from xpromo_site import serve as serve_module
-from xpromo_site.serve import MAX_HEADER_BYTES, MAX_REQUEST_LINE, DevServer, directory_location
+from xpromo_site.serve import DevServer, devserver, handler
+from xpromo_site.serve.handler import MAX_HEADER_BYTES, MAX_REQUEST_LINE
+from xpromo_site.serve.redirects import directory_location
 
 TODAY = dt.date(2026, 11, 23)
 SAME_ORIGIN = re.compile(r"/(?:[^/\\\x00-\x1f\x7f][^\x00-\x1f\x7f]*)?")
@@ -133,12 +134,10 @@ def test_a_bad_save_keeps_the_last_good_site_and_shows_the_error(
 def test_an_internal_error_does_not_stop_the_server(
     server: DevServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from xpromo_site import serve
-
     def broken(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(serve, "build", broken)
+    monkeypatch.setattr(devserver, "build", broken)
     state = server.rebuild()
     assert state.failure == "internal error: RuntimeError: boom"
     assert get(server, "/")[0] == 200
@@ -217,7 +216,7 @@ def test_a_folder_with_control_characters_redirects_percent_encoded(server: DevS
 def test_no_header_value_with_a_line_break_is_sent(
     server: DevServer, messages: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(serve_module, "directory_location", lambda *_: "/a/\r\nSet-Cookie: a=1")
+    monkeypatch.setattr(handler, "directory_location", lambda *_: "/a/\r\nSet-Cookie: a=1")
     host, port = server.httpd.server_address[:2]
     with socket.create_connection((str(host), int(port)), timeout=10) as connection:
         connection.sendall(b"GET /about HTTP/1.1\r\nHost: localhost\r\n\r\n")
@@ -310,10 +309,10 @@ def test_an_error_while_answering_is_one_line_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
-    def broken() -> dict[str, object]:
+    def broken(_state: object) -> dict[str, object]:
         raise RuntimeError("status\nunavailable")
 
-    monkeypatch.setattr(server, "status", broken)
+    monkeypatch.setattr(handler, "status", broken)
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
         get(server, "/__xpromo__/status")
     assert messages[-1] == (

@@ -11,7 +11,8 @@ import yaml
 
 from xpromo_site.errors import Location, XpromoError
 from xpromo_site.source import yamlsource
-from xpromo_site.source.yamlsource import load_yaml, read_source, split_front_matter
+from xpromo_site.source.files import read_source, split_front_matter
+from xpromo_site.source.yamlsource import load_yaml
 
 
 def test_every_node_keeps_its_line_and_column() -> None:

@@ -258,7 +258,7 @@ def build(
 ) -> BuildReport:
     """Build the program under root into output; the old output stays if anything fails.
 
-    Only files whose bytes changed are written (see output.py); the build's manifest
+    Only files whose bytes changed are written (see output/); the build's manifest
     is kept in the cache folder (default: .xpromo-cache/ under root) for up_to_date.
     host overrides program.host. Share images drawn are kept in the cache folder
     too, so the next build reuses every image whose inputs did not change; with images

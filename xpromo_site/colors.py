@@ -62,11 +62,6 @@ def format_ratio(ratio: float) -> str:
     return f"{floor_ratio(ratio):.2f}:1"
 
 
-def is_dark(color: str) -> bool:
-    """True when white text reads better on color than black text does."""
-    return contrast_ratio(color, "#FFFFFF") > contrast_ratio(color, "#000000")
-
-
 # --- OKLab / OKLCH (Björn Ottosson's matrices) -------------------------------------------
 
 

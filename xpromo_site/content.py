@@ -40,6 +40,7 @@ from .models import (
     Page,
     Referral,
 )
+from .source.files import read_source, split_front_matter
 from .source.schema import (
     INVALID,
     SLUG_RE,
@@ -48,7 +49,7 @@ from .source.schema import (
     is_valid,
     suggest_slug,
 )
-from .source.yamlsource import Node, load_yaml, read_source, split_front_matter
+from .source.yamlsource import Node, load_yaml
 from .workers import run, split, worker_count
 
 

@@ -69,14 +69,6 @@ _KINDS = {
 }
 
 
-def is_regular(path: str | Path) -> bool:
-    """True when path (followed through symbolic links) is a regular file."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
 # The files read while recording() is active: absolute paths, as they were opened
 _READS: ContextVar[set[str] | None] = ContextVar("reads", default=None)
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from .colors import COLOR_SPACES, convert_to_hex
 from .errors import Diagnostic, Location, XpromoError
 from .limits import MAX_TOKENS_BYTES
+from .source.files import read_source
 from .source.jsonsource import load_json
-from .source.yamlsource import Node, read_source
+from .source.yamlsource import Node
 
 ALIAS = re.compile(r"\{([^{}]+)\}")
 _HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
