@@ -10,9 +10,9 @@ from tests.conftest import edit
 from tests.htmltools import parse_html
 from xpromo_site.build import build
 from xpromo_site.campaigntypes import BLOCKS, TYPES, reading
+from xpromo_site.dev.scaffold import _campaign_text
 from xpromo_site.frontmatter import EVENT_TYPES, OFFER_TYPES, TYPE_BLOCKS
 from xpromo_site.models import CAMPAIGN_TYPE_LABELS, CAMPAIGN_TYPES
-from xpromo_site.scaffold import _campaign_text
 
 CAMPAIGN = "content/campaigns/backup-webinar.md"
 

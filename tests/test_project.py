@@ -50,7 +50,6 @@ LAYERS = {
     "crosschecks": 4,
     "content": 5,
     "links": 4,
-    "editor_schema": 8,
     "site": 5,
     "naming": 5,
     "themes": 6,
@@ -65,8 +64,7 @@ LAYERS = {
     "imagecache": 8,
     "inputs": 8,
     "build": 9,
-    "scaffold": 9,
-    "serve": 10,
+    "dev": 10,
     "cli": 11,
     "__main__": 12,
 }

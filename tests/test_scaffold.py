@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.conftest import REPO, subprocess_env
 from tests.test_cli import run
 from xpromo_site.build import check
-from xpromo_site.editor_schema import schemas
+from xpromo_site.dev.editor_schema import schemas
 from xpromo_site.errors import XpromoError
 from xpromo_site.models import CAMPAIGN_TYPES
 from xpromo_site.source.files import split_front_matter
@@ -299,7 +299,7 @@ def test_schema_command_writes_the_schemas(
 
 
 def test_the_field_reference_is_generated_from_the_validators(update_golden: bool) -> None:
-    from xpromo_site.editor_schema import reference_markdown
+    from xpromo_site.dev.editor_schema import reference_markdown
 
     path = REPO / "docs" / "FIELDS.md"
     if update_golden:
@@ -371,7 +371,7 @@ def test_the_schemas_are_whole_in_a_fresh_process() -> None:
         [
             sys.executable,
             "-c",
-            "import json, sys; from xpromo_site.editor_schema import schemas; "
+            "import json, sys; from xpromo_site.dev.editor_schema import schemas; "
             "json.dump(schemas(), sys.stdout)",
         ],
         env=subprocess_env(),

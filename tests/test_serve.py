@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import subprocess_env
-from xpromo_site.serve import DevServer, devserver, handler
-from xpromo_site.serve.handler import MAX_HEADER_BYTES, MAX_REQUEST_LINE
-from xpromo_site.serve.redirects import directory_location
+from xpromo_site.dev.serve import DevServer, devserver, handler
+from xpromo_site.dev.serve.handler import MAX_HEADER_BYTES, MAX_REQUEST_LINE
+from xpromo_site.dev.serve.redirects import directory_location
 
 TODAY = dt.date(2026, 11, 23)
 SAME_ORIGIN = re.compile(r"/(?:[^/\\\x00-\x1f\x7f][^\x00-\x1f\x7f]*)?")

@@ -176,7 +176,7 @@ def serve_command(
     host = bind
     day = _today(today) if today else None
     try:
-        from ..serve import DevServer
+        from ..dev.serve import DevServer
 
         server = DevServer(
             source,

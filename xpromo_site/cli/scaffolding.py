@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 )
 def schema_command(source: Path, output: Path | None) -> None:
     """Write JSON Schemas of partners.yaml and front matter, for editors."""
-    from ..editor_schema import schemas
-    from ..scaffold import SCHEMA_DIR
+    from ..dev.editor_schema import schemas
+    from ..dev.scaffold import SCHEMA_DIR
 
     folder = output if output is not None else source / SCHEMA_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -53,8 +53,8 @@ def new_group() -> None:
 @new_today_option
 def new_program_command(folder: Path, today: str | None) -> None:
     """Write a small program that builds at once into FOLDER (its campaign starts today)."""
-    from ..editor_schema import schemas
-    from ..scaffold import ScaffoldError, new_program
+    from ..dev.editor_schema import schemas
+    from ..dev.scaffold import ScaffoldError, new_program
 
     try:
         written = new_program(folder, _today(today), schemas())
@@ -87,7 +87,7 @@ def new_campaign_command(
 ) -> None:
     """Add content/campaigns/SLUG.md, a draft with every field commented."""
     ids = [p.strip() for p in partner_ids.split(",") if p.strip()]
-    from ..scaffold import ScaffoldError, new_campaign
+    from ..dev.scaffold import ScaffoldError, new_campaign
 
     try:
         path = new_campaign(source, slug, ids, kind, _today(today))
@@ -108,7 +108,7 @@ def new_partner_command(
     source: Path, partner_id: str, name: str | None, website: str | None
 ) -> None:
     """Add a partner to partners.yaml, with a placeholder logo."""
-    from ..scaffold import ScaffoldError, new_partner
+    from ..dev.scaffold import ScaffoldError, new_partner
 
     try:
         logo = new_partner(source, partner_id, name, website)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import watchfiles
 
-from ..build import build
-from ..errors import Diagnostic, XpromoError
+from ...build import build
+from ...errors import Diagnostic, XpromoError
 from .handler import Handler, Server
 from .pages import BuildState
 

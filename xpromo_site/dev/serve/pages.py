@@ -8,8 +8,8 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import Diagnostic
-from ..site import Site
+from ...errors import Diagnostic
+from ...site import Site
 
 PREFIX = "/__xpromo__/"
 RELOAD_SCRIPT = """\

@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .frontmatter import CAMPAIGN, PAGE
-from .partners import ROOT
-from .source.fields import (
+from ..frontmatter import CAMPAIGN, PAGE
+from ..partners import ROOT
+from ..source.fields import (
     Asset,
     Boolean,
     Color,
@@ -27,7 +27,7 @@ from .source.fields import (
     TimeZone,
     Url,
 )
-from .source.schema import CONTROL_CHARACTERS, Anything, ListOf, MapOf, Spec, Struct, Text
+from ..source.schema import CONTROL_CHARACTERS, Anything, ListOf, MapOf, Spec, Struct, Text
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 DOCUMENTS = {
@@ -179,8 +179,9 @@ def reference_markdown() -> str:
     """Return docs/FIELDS.md: every field of every file, from the validators themselves."""
     parts = [
         "# Every field\n\n"
-        "Generated from the validators xpromo checks input with (`xpromo_site/editor_schema.py`);\n"
-        "do not edit by hand. [REFERENCE.md](REFERENCE.md) explains the fields in prose.\n"
+        "Generated from the validators xpromo checks input with\n"
+        "(`xpromo_site/dev/editor_schema.py`); do not edit by hand.\n"
+        "[REFERENCE.md](REFERENCE.md) explains the fields in prose.\n"
     ]
     for name, (spec, title, description) in DOCUMENTS.items():
         parts.append(

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .campaigntypes import TYPES
-from .crosschecks import PLACEHOLDER_COPY, PLACEHOLDER_SUMMARY
-from .errors import Collector, XpromoError
-from .models import CAMPAIGN_TYPES
-from .partners import PARTNERS_FILE, load_program
-from .source.schema import SLUG_PATTERN, suggest_slug
+from ..campaigntypes import TYPES
+from ..crosschecks import PLACEHOLDER_COPY, PLACEHOLDER_SUMMARY
+from ..errors import Collector, XpromoError
+from ..models import CAMPAIGN_TYPES
+from ..partners import PARTNERS_FILE, load_program
+from ..source.schema import SLUG_PATTERN, suggest_slug
 
 SCHEMA_DIR = "schemas"
 PARTNERS_SCHEMA = f"{SCHEMA_DIR}/partners.schema.json"
