@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.conftest import subprocess_env
 from xpromo_site import build as build_module
 from xpromo_site.cli import main
-from xpromo_site.imagecache import CACHE_DIR
+from xpromo_site.publish.imagecache import CACHE_DIR
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

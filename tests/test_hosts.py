@@ -54,7 +54,7 @@ from xpromo_site.hosts import (
     routes,
 )
 from xpromo_site.hosts import REGISTRY as HOST_REGISTRY
-from xpromo_site.output import MARKER
+from xpromo_site.publish.output import MARKER
 from xpromo_site.sources import source_expression
 
 TODAY = dt.date(2026, 11, 23)

@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from tests.sitecases import TODAY, run, site_for
 from xpromo_site.build import build, check
-from xpromo_site.imagecache import CACHE_DIR
-from xpromo_site.output import MARKER
+from xpromo_site.publish.imagecache import CACHE_DIR
+from xpromo_site.publish.output import MARKER
 
 DAY = dt.date.fromisoformat(TODAY)
 KINDS = {"share-png": ("share", ".png"), "qr-svg": ("qr", ".svg"), "qr-png": ("qr", ".png")}

@@ -21,7 +21,7 @@ from PIL import Image
 from tests.conftest import REPO, edit
 from tests.htmltools import Element, parse_html
 from xpromo_site.build import build, check
-from xpromo_site.imagecache import CACHE_DIR
+from xpromo_site.publish.imagecache import CACHE_DIR
 
 TODAY = dt.date(2026, 11, 23)
 BASE = "https://partners.northwind.example/"

@@ -19,7 +19,6 @@ from tests.test_cli import run, snapshot
 from xpromo_site import workers as workers_module
 from xpromo_site.build import build
 from xpromo_site.errors import XpromoError
-from xpromo_site.imagecache import CACHE_DIR
 from xpromo_site.links import TrackedLink
 from xpromo_site.models import DEFAULT_DISCLOSURE, Campaign
 from xpromo_site.pagecheck import (
@@ -30,6 +29,7 @@ from xpromo_site.pagecheck import (
     discloses,
     scan_page,
 )
+from xpromo_site.publish.imagecache import CACHE_DIR
 from xpromo_site.render import LINKS_COLUMNS, links_json
 from xpromo_site.site import status_window
 from xpromo_site.themes import BUILTIN_THEME
@@ -511,3 +511,11 @@ def test_the_up_to_date_check_sees_every_file_the_build_read(
     assert _build(site, capsys).startswith("Built")
     assert _published(site / "public", "#8A1538")
     assert not _published(site / "public", "#14213D")
+
+
+def test_the_code_fingerprint_covers_every_file_of_the_package() -> None:
+    """An edit to any of xpromo's files (a template, a module in any subpackage) builds again."""
+    import xpromo_site
+    from xpromo_site.publish import manifest
+
+    assert Path(xpromo_site.__file__).resolve().parent == manifest.PACKAGE

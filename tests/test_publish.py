@@ -25,11 +25,11 @@ import pytest
 
 from tests.conftest import edit, subprocess_env
 from tests.sitecases import MINIMAL, TODAY, run, snapshot
-from xpromo_site import output as output_module
 from xpromo_site.build import build
 from xpromo_site.errors import FolderError
-from xpromo_site.output import MARKER, lock
-from xpromo_site.output import swap as output_swap
+from xpromo_site.publish import output as output_module
+from xpromo_site.publish.output import MARKER, lock
+from xpromo_site.publish.output import swap as output_swap
 
 DAY = dt.date.fromisoformat(TODAY)
 CAMPAIGN = "content/campaigns/backup-webinar.md"

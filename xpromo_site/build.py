@@ -22,12 +22,12 @@ from .errors import (
     FolderError,
     XpromoError,
 )
-from .imagecache import CACHE_DIR, ImageCache, ImageStats
 from .images import PreparedImage
 from .inputs import Inputs, load_inputs
 from .limits import read_file, recording
 from .links import TrackedLink
-from .manifest import (
+from .publish.imagecache import CACHE_DIR, ImageCache, ImageStats
+from .publish.manifest import (
     Manifest,
     build_options,
     code_fingerprint,
@@ -38,9 +38,9 @@ from .manifest import (
     scan_inputs,
     skipped_folders,
 )
-from .manifest import load as load_manifest
-from .manifest import save as save_manifest
-from .output import (
+from .publish.manifest import load as load_manifest
+from .publish.manifest import save as save_manifest
+from .publish.output import (
     MARKER,
     MARKER_TEXT,
     Entry,

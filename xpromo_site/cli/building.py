@@ -15,7 +15,7 @@ from ..errors import (
     FolderError,
     XpromoError,
 )
-from ..manifest import CACHE_DIR, build_options, up_to_date
+from ..publish.manifest import CACHE_DIR, build_options, up_to_date
 from .group import cli
 from .options import (
     EXIT_INPUT,

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..hosts import HOSTS
-from ..manifest import built_into, manifest_path
-from ..output import refusal
+from ..publish.manifest import built_into, manifest_path
+from ..publish.output import refusal
 
 # The rest is imported where a command needs it: an up-to-date build answers before
 # Jinja, Markdown and Pillow are loaded.

@@ -19,7 +19,7 @@ from ..errors import (
     XpromoError,
     sort_diagnostics,
 )
-from ..manifest import Manifest
+from ..publish.manifest import Manifest
 
 # The rest is imported where a command needs it: an up-to-date build answers before
 # Jinja, Markdown and Pillow are loaded.

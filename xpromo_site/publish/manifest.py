@@ -51,7 +51,7 @@ LIBRARIES = (
     "nh3",
     "idna",
 )
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # all of xpromo_site, not this folder
 
 
 @dataclass(frozen=True)

@@ -34,13 +34,13 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .errors import Diagnostic, XpromoError
+from ..errors import Diagnostic, XpromoError
+from ..qrcodes import PNG_SCALE, SVG_SCALE, QrCode, QrRequest, make_qr
+from ..shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
+from ..svg import SvgError, sanitise_svg
+from ..workers import run, split, worker_count
 from .manifest import CACHE_DIR as CACHE_DIR  # in the program's folder, beside public/
 from .manifest import filesystem_now
-from .qrcodes import PNG_SCALE, SVG_SCALE, QrCode, QrRequest, make_qr
-from .shareimages import HEIGHT, WIDTH, ShareImage, draw_share_images, unique
-from .svg import SvgError, sanitise_svg
-from .workers import run, split, worker_count
 
 KEEP_UNUSED = 30 * 24 * 3600  # seconds
 MAX_ENTRY_BYTES = 20_000_000  # far above any share image or QR code: larger is not ours
