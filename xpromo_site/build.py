@@ -329,7 +329,9 @@ def _build(
             valid_from=window[0].isoformat() if window[0] else None,
             valid_until=window[1].isoformat() if window[1] else None,
             files=files,
-            read=files_read(root, reads | _theme_files(root, inputs.program.theme), inputs_seen),
+            read=files_read(
+                root, reads | _theme_files(root, inputs.program.theme), inputs_seen, started
+            ),
             report={
                 "pages": report.pages,
                 "files": len(records),

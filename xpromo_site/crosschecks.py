@@ -9,6 +9,7 @@ from typing import Any
 
 from .errors import Collector, Location
 from .frontmatter import CAMPAIGNS_DIR, TYPE_BLOCKS
+from .kit import listed
 from .models import (
     Campaign,
 )
@@ -87,8 +88,8 @@ def check_after_end(
 def cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: Checker) -> None:
     partners_node = tree.get("partners")
     if known and partners_node is not None and partners_node.kind == "list":
-        listed = values["partners"] if isinstance(values["partners"], list) else []
-        for value, node in zip(listed, partners_node.value, strict=False):
+        given = values["partners"] if isinstance(values["partners"], list) else []
+        for value, node in zip(given, partners_node.value, strict=False):
             if value is not INVALID and not check_known(value, node.location, known, checker):
                 values["partners"] = INVALID
     starts, ends = values["starts"], values["ends"]
@@ -121,7 +122,7 @@ def cross_check(values: dict[str, Any], tree: Node, known: set[str], checker: Ch
         elif kind is not INVALID and kind not in types and block_node is not None:
             checker.error(
                 tree.key_locations[block],
-                f"'{block}:' is for {_either(types)} campaigns, not {kind}",
+                f"'{block}:' is for {listed(types)} campaigns, not {kind}",
                 f"remove it, or change 'type' to {types[0]}",
             )
 
@@ -193,11 +194,6 @@ def _check_social(values: dict[str, Any], tree: Node, checker: Checker) -> None:
         f"add social to channels: [{', '.join([*map(str, channels), 'social'])}]",
     )
     values["social"] = INVALID
-
-
-def _either(names: tuple[str, ...]) -> str:
-    """Return 'a', 'a and b' or 'a, b and c'."""
-    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _article(word: str) -> str:

@@ -18,6 +18,7 @@ from .kit import (
     KitCopy,
     email_html,
     email_text,
+    listed,
     social_posts,
 )
 from .kitfiles import CALENDAR_FILE, CampaignKit, partner_hub
@@ -41,11 +42,6 @@ def kicker(item: Published, event: Mapping[str, Any] | None) -> str:
     if campaign.offer is not None:
         return f"{label} · {campaign.offer.price}"
     return label
-
-
-def _names(partners: list[Partner]) -> str:
-    names = [p.name for p in partners]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _ordered(item: Published, lead: Partner) -> list[Partner]:
@@ -80,7 +76,7 @@ def share_image(
 
 def image_alt(item: Published, variant: Variant, line: str) -> str:
     """Return the share image's text alternative: who, what kind, the title."""
-    return f"{_names(_ordered(item, variant.lead))}: {line}. {item.campaign.title}"
+    return f"{listed(p.name for p in _ordered(item, variant.lead))}: {line}. {item.campaign.title}"
 
 
 def details(

@@ -76,7 +76,8 @@ class SocialPost:
     length: int  # as the network counts it
 
 
-def _names(names: Iterable[str]) -> str:
+def listed(names: Iterable[str]) -> str:
+    """Return names as a sentence lists them: 'a', 'a and b', 'a, b and c'."""
     items = list(names)
     if len(items) < 2:
         return "".join(items)
@@ -85,7 +86,7 @@ def _names(names: Iterable[str]) -> str:
 
 def byline(copy: KitCopy) -> str:
     """Return 'Brought to you by A, B and C.' (the sending partner first)."""
-    return f"Brought to you by {_names([copy.partner, *copy.co_partners])}."
+    return f"Brought to you by {listed([copy.partner, *copy.co_partners])}."
 
 
 # email ---------------------------------------------------------------------------------

@@ -63,7 +63,10 @@ def _check_output(source: Path, output: Path, cache: Path) -> None:
             raise click.BadParameter(
                 f"'{output}' is inside the program's {protected}/ folder", param_hint="'--output'"
             )
-    why = refusal(output, built_into(manifest_path(cache.absolute(), output), output))
+    # the manifest is read only for a folder without the marker (the no-change check
+    # reads it anyway, and a large program's manifest is megabytes)
+    kept = manifest_path(cache.absolute(), output)
+    why = refusal(output, lambda: built_into(kept, output))
     if why is not None:
         raise click.BadParameter(
             f"'{output}' {why}, and a build replaces everything in its output folder; "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..errors import Collector, Location
+from ..kit import listed
 from ..links import PartnerHosts, page_link
 from ..models import Campaign, Partner, Program
 from ..tracking import UTM_NAMES, query_params
@@ -15,11 +16,6 @@ from .values import Value
 
 MAX_URL_LENGTH = 1000  # GA4 keeps the first 1000 characters of a page's address
 REQUIRED = ("utm_source", "utm_medium", "utm_campaign")
-
-
-def listed(names: Sequence[str]) -> str:
-    """Return 'a', 'a and b' or 'a, b and c'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class DestinationLint:

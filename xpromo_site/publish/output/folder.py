@@ -33,11 +33,12 @@ def target(output: Path) -> Path:
     return Path(os.path.realpath(output)) if output.is_symlink() else output
 
 
-def refusal(output: Path, recorded: bool) -> str | None:
+def refusal(output: Path, recorded: Callable[[], bool]) -> str | None:
     """Return why output may not become the site (a build replaces all it holds), or None.
 
     It may when it is missing, empty, holds the MARKER of an earlier build, or is the
-    one the last build's manifest recorded (recorded; outputs made before the marker).
+    one the last build's manifest recorded (recorded(), asked only when the folder has
+    no marker: outputs made before the marker existed).
     """
     folder = target(output)
     if not folder.exists():
@@ -49,10 +50,12 @@ def refusal(output: Path, recorded: bool) -> str | None:
             names = {entry.name for entry in entries} - {INSIDE}
     except OSError as error:
         return f"cannot be read ({error.strerror})"
-    if not names or recorded:
+    if not names:
         return None
     marker = folder / MARKER
     if MARKER in names and marker.is_file() and not marker.is_symlink():
+        return None
+    if recorded():
         return None
     return f"holds files xpromo did not write (it has no {MARKER} file)"
 
